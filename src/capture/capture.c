@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+#include "capture/capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "capture/pcapng_stats.h"
+
+struct nd_capture_reader {
+	pcap_t *pcap;
+	struct nd_capture_summary *summary;
+	size_t index; /* entry in summary->files */
+	uint64_t size;
+	bool done;
+};
+
+static struct nd_capture_file_info *summary_append(struct nd_capture_summary *s, const char *path)
+{
+	if (s->n_files == s->cap_files) {
+		size_t cap = s->cap_files ? s->cap_files * 2 : 4;
+		struct nd_capture_file_info *f = realloc(s->files, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		s->files = f;
+		s->cap_files = cap;
+	}
+	struct nd_capture_file_info *info = &s->files[s->n_files++];
+	memset(info, 0, sizeof(*info));
+	snprintf(info->path, sizeof(info->path), "%s", path);
+	info->linktype = -1;
+	return info;
+}
+
+static struct nd_capture_file_info *reader_info(const struct nd_capture_reader *r)
+{
+	return &r->summary->files[r->index];
+}
+
+static void set_error(struct nd_capture_file_info *info, enum nd_capture_status st, const char *msg)
+{
+	info->status = st;
+	snprintf(info->error, sizeof(info->error), "%s", msg);
+	/* libpcap messages sometimes end in a newline; the contract is one line. */
+	for (char *p = info->error; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+/* libpcap reports a pcapng file with the section header's version (1.0),
+ * and classic pcap as 2.x. */
+static bool is_pcapng(pcap_t *p) { return pcap_major_version(p) == 1; }
+
+struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summary, const char *path)
+{
+	struct nd_capture_file_info *info = summary_append(summary, path);
+	if (!info)
+		return NULL;
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p) {
+		set_error(info, ND_CAPTURE_OPEN_FAILED, errbuf[0] ? errbuf : "cannot open");
+		return NULL;
+	}
+	struct nd_capture_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		pcap_close(p);
+		set_error(info, ND_CAPTURE_OPEN_FAILED, "out of memory");
+		return NULL;
+	}
+	r->pcap = p;
+	r->summary = summary;
+	r->index = (size_t)(info - summary->files);
+	info->pcapng = is_pcapng(p);
+	info->linktype = pcap_datalink(p);
+	info->snaplen = (uint32_t)pcap_snapshot(p);
+	const char *name = pcap_datalink_val_to_name(info->linktype);
+	snprintf(info->linktype_name, sizeof(info->linktype_name), "%s", name ? name : "unknown");
+	struct stat st;
+	FILE *fp = pcap_file(p);
+	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		r->size = (uint64_t)st.st_size;
+	return r;
+}
+
+static void account_packet(struct nd_capture_file_info *info, const struct nd_packet *pkt)
+{
+	if (info->packets == 0)
+		info->first_ts = pkt->ts;
+	info->last_ts = pkt->ts;
+	info->packets++;
+	info->wire_bytes += pkt->len;
+	info->captured_bytes += pkt->caplen;
+	if (pkt->caplen < pkt->len)
+		info->truncated_packets++;
+}
+
+int nd_capture_next(struct nd_capture_reader *r, struct nd_packet *pkt)
+{
+	if (r->done)
+		return 0;
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	int rc = pcap_next_ex(r->pcap, &hdr, &data);
+	struct nd_capture_file_info *info = reader_info(r);
+	if (rc == 1) {
+		pkt->ts = (nd_ns)hdr->ts.tv_sec * ND_NS_PER_SEC + (nd_ns)hdr->ts.tv_usec;
+		pkt->data = data;
+		pkt->caplen = hdr->caplen;
+		pkt->len = hdr->len;
+		pkt->linktype = info->linktype;
+		pkt->file_index = (uint32_t)r->index;
+		pkt->frame = info->packets + 1;
+		account_packet(info, pkt);
+		return 1;
+	}
+	r->done = true;
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	char msg[PCAP_ERRBUF_SIZE + 64];
+	snprintf(msg, sizeof(msg), "damaged capture after packet %llu: %s",
+		 (unsigned long long)info->packets, pcap_geterr(r->pcap));
+	set_error(info, ND_CAPTURE_DAMAGED, msg);
+	return -1;
+}
+
+void nd_capture_reject(struct nd_capture_reader *r, enum nd_capture_status status, const char *error)
+{
+	set_error(reader_info(r), status, error);
+	r->done = true;
+}
+
+void nd_capture_progress(const struct nd_capture_reader *r, uint64_t *pos, uint64_t *size)
+{
+	FILE *fp = pcap_file(r->pcap);
+	long off = fp ? ftell(fp) : -1;
+	*pos = off > 0 ? (uint64_t)off : 0;
+	*size = r->size;
+}
+
+const struct nd_capture_file_info *nd_capture_current(const struct nd_capture_reader *r)
+{
+	return reader_info(r);
+}
+
+void nd_capture_close(struct nd_capture_reader *r)
+{
+	if (!r)
+		return;
+	struct nd_capture_file_info *info = reader_info(r);
+	pcap_close(r->pcap);
+	if (info->pcapng && strcmp(info->path, "-") != 0) {
+		struct nd_pcapng_drops drops;
+		if (nd_pcapng_read_drops(info->path, &drops) == 0 && drops.known) {
+			info->drops_known = true;
+			info->drops_if = drops.ifdrop;
+			info->drops_kernel = drops.osdrop;
+			info->isb_received = drops.ifrecv;
+		}
+	}
+	free(r);
+}
+
+void nd_capture_summary_free(struct nd_capture_summary *s)
+{
+	free(s->files);
+	memset(s, 0, sizeof(*s));
+}
+
+void nd_capture_summary_totals(const struct nd_capture_summary *s, struct nd_capture_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < s->n_files; i++) {
+		const struct nd_capture_file_info *f = &s->files[i];
+		t->packets += f->packets;
+		t->wire_bytes += f->wire_bytes;
+		t->captured_bytes += f->captured_bytes;
+		t->truncated_packets += f->truncated_packets;
+		if (f->packets) {
+			if (!t->first_ts || f->first_ts < t->first_ts)
+				t->first_ts = f->first_ts;
+			if (f->last_ts > t->last_ts)
+				t->last_ts = f->last_ts;
+		}
+		if (f->drops_known) {
+			t->drops_known = true;
+			t->drops_if += f->drops_if;
+			t->drops_kernel += f->drops_kernel;
+		}
+		if (f->status != ND_CAPTURE_OK)
+			t->partial = true;
+	}
+}

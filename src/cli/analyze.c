@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/* netdiag analyze FILE...: one streaming pass over every file, in order. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "cli/cli.h"
+#include "decode/decode.h"
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
+struct analyze_opts {
+	bool json, no_color, quiet;
+	struct nd_pipeline_config cfg;
+};
+
+static void analyze_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: netdiag analyze [OPTIONS] FILE...\n"
+		"\n"
+		"Reads pcap and pcapng captures in the order given ('-' = standard input) in one\n"
+		"streaming pass and reports the capture, its TCP connections and the findings.\n"
+		"\n"
+		"Options:\n"
+		"      --json               one JSON document on stdout (schema: docs/json.md)\n"
+		"      --no-color           no colour in the text report (default: colour on a terminal)\n"
+		"  -q, --quiet              no progress bar on stderr\n"
+		"      --max-flows N        TCP connections tracked at once (default 65536);\n"
+		"                           beyond it the least recently active is retired early\n"
+		"      --idle-timeout S     retire a connection after S seconds of capture time\n"
+		"                           without packets (default 600)\n"
+		"      --report-flows N     connections listed in the report, worst first (default 100)\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
+		"or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
+		"file: what was read before the damage is still analysed and reported).\n");
+}
+
+static int parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > UINT32_MAX) {
+		fprintf(stderr, "netdiag: %s: expected a number >= %u, got '%s'\n", opt, min, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* 0: run; 1: help shown; -1: usage error. Sets *first_file. */
+static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_file)
+{
+	enum { OPT_JSON = 1000, OPT_NO_COLOR, OPT_MAX_FLOWS, OPT_IDLE, OPT_REPORT_FLOWS };
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
+	    {"report-flows", required_argument, NULL, OPT_REPORT_FLOWS},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	uint32_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case OPT_MAX_FLOWS:
+			if (parse_u32(optarg, "--max-flows", 1, &o->cfg.tcp.max_flows))
+				return -1;
+			break;
+		case OPT_IDLE:
+			if (parse_u32(optarg, "--idle-timeout", 1, &v))
+				return -1;
+			o->cfg.tcp.idle_timeout = (nd_ns)v * ND_NS_PER_SEC;
+			break;
+		case OPT_REPORT_FLOWS:
+			if (parse_u32(optarg, "--report-flows", 1, &o->cfg.tcp.max_report_flows))
+				return -1;
+			break;
+		case 'h':
+			analyze_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "netdiag analyze: try 'netdiag analyze --help'\n");
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "netdiag analyze: no capture file given (try --help)\n");
+		return -1;
+	}
+	*first_file = optind;
+	return 0;
+}
+
+static uint64_t file_size(const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void report_input_error(const struct nd_capture_file_info *fi)
+{
+	fprintf(stderr, "netdiag: %s: %s\n", fi->path, fi->error);
+}
+
+/* Reads one file through the pipeline. Returns false on an input error. */
+static bool analyze_file(struct nd_pipeline *p, const char *path, struct nd_progress *prog)
+{
+	struct nd_capture_reader *r = nd_capture_open_file(&p->capture, path);
+	if (!r) {
+		if (p->capture.n_files)
+			report_input_error(&p->capture.files[p->capture.n_files - 1]);
+		else
+			fprintf(stderr, "netdiag: %s: out of memory\n", path);
+		return false;
+	}
+	const struct nd_capture_file_info *fi = nd_capture_current(r);
+	bool ok = true;
+	if (!nd_decode_linktype_supported(fi->linktype)) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "unsupported link type %d (%s)", fi->linktype,
+			 fi->linktype_name);
+		nd_capture_reject(r, ND_CAPTURE_UNSUPPORTED_LINK, msg);
+	}
+	struct nd_packet pkt;
+	int rc;
+	uint64_t pos, size;
+	while ((rc = nd_capture_next(r, &pkt)) == 1) {
+		nd_pipeline_packet(p, &pkt);
+		if (prog->enabled && (pkt.frame & 1023) == 0) {
+			nd_capture_progress(r, &pos, &size);
+			nd_progress_update(prog, pos, base_name(path));
+		}
+	}
+	if (rc < 0 || fi->status != ND_CAPTURE_OK) {
+		nd_progress_clear(prog);
+		report_input_error(fi);
+		ok = false;
+	}
+	nd_capture_progress(r, &pos, &size);
+	nd_progress_file_done(prog, size ? size : pos);
+	nd_capture_close(r);
+	return ok;
+}
+
+static int exit_status(bool input_error, const struct nd_findings *fs)
+{
+	if (input_error)
+		return ND_EXIT_USAGE;
+	bool any;
+	enum nd_severity max = nd_findings_max_severity(fs, &any);
+	return any && max >= ND_SEV_WARNING ? ND_EXIT_FINDINGS : ND_EXIT_OK;
+}
+
+int nd_cmd_analyze(int argc, char **argv)
+{
+	struct analyze_opts o = {0};
+	int first;
+	int pr = parse_args(argc, argv, &o, &first);
+	if (pr)
+		return pr > 0 ? ND_EXIT_OK : ND_EXIT_USAGE;
+	struct nd_pipeline p;
+	if (nd_pipeline_init(&p, &o.cfg)) {
+		fprintf(stderr, "netdiag: out of memory for %u flows (lower --max-flows)\n",
+			o.cfg.tcp.max_flows);
+		return ND_EXIT_USAGE;
+	}
+	uint64_t total = 0;
+	for (int i = first; i < argc; i++)
+		total += file_size(argv[i]);
+	struct nd_progress prog;
+	nd_progress_init(&prog, !o.quiet && isatty(STDERR_FILENO), total);
+	bool input_error = false;
+	for (int i = first; i < argc; i++)
+		if (!analyze_file(&p, argv[i], &prog))
+			input_error = true;
+	nd_progress_clear(&prog);
+	nd_pipeline_finish(&p);
+	struct nd_report_input in = {
+	    .command = "analyze",
+	    .capture = &p.capture,
+	    .decode = &p.decode,
+	    .tcp = p.tcp,
+	    .findings = &p.findings,
+	};
+	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
+	int wr = o.json ? nd_report_json(stdout, &in) : nd_report_text(stdout, &in, &ro);
+	int status = exit_status(input_error, &p.findings);
+	nd_pipeline_free(&p);
+	if (wr) {
+		fprintf(stderr, "netdiag: cannot write the report: %s\n", strerror(errno));
+		return ND_EXIT_USAGE;
+	}
+	return status;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "version.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: netdiag COMMAND [OPTIONS] ...\n"
+		"\n"
+		"Names the root cause of slow or failing Samba/SMB traffic from a packet capture.\n"
+		"\n"
+		"Commands:\n"
+		"  analyze FILE...   analyse pcap/pcapng captures ('-' reads standard input)\n"
+		"\n"
+		"Options:\n"
+		"  -h, --help        show this help (COMMAND --help for a command's options)\n"
+		"  -V, --version     show the version\n"
+		"\n"
+		"Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
+		"or above; 2 usage or input error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return ND_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return ND_EXIT_OK;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("netdiag %s\n", ND_VERSION);
+		return ND_EXIT_OK;
+	}
+	if (!strcmp(cmd, "analyze"))
+		return nd_cmd_analyze(argc - 1, argv + 1);
+	fprintf(stderr, "netdiag: unknown command '%s' (try 'netdiag --help')\n", cmd);
+	return ND_EXIT_USAGE;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#include "common/common.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+
+const char *nd_addr_format(int ip_version, const uint8_t addr[16], char *buf, size_t len)
+{
+	if (!inet_ntop(ip_version == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *nd_endpoint_pair_format(int ip_version, const uint8_t a[16], uint16_t pa,
+				    const uint8_t b[16], uint16_t pb, char *buf, size_t len)
+{
+	char sa[INET6_ADDRSTRLEN], sb[INET6_ADDRSTRLEN];
+	nd_addr_format(ip_version, a, sa, sizeof(sa));
+	nd_addr_format(ip_version, b, sb, sizeof(sb));
+	if (ip_version == 6)
+		snprintf(buf, len, "[%s]:%u -> [%s]:%u", sa, pa, sb, pb);
+	else
+		snprintf(buf, len, "%s:%u -> %s:%u", sa, pa, sb, pb);
+	return buf;
+}
+
+/* Bucket index: values below 2^SUB map 1:1; above, the exponent selects a
+ * group of 2^SUB linear sub-buckets. */
+static unsigned hist_index(uint64_t v)
+{
+	const unsigned sub = 1u << ND_HIST_SUB_BITS;
+	if (v < sub)
+		return (unsigned)v;
+	unsigned msb = 63u - (unsigned)__builtin_clzll(v);
+	unsigned shift = msb - ND_HIST_SUB_BITS;
+	unsigned idx = (shift + 1) * sub + (unsigned)((v >> shift) - sub);
+	return idx < ND_HIST_BUCKETS ? idx : ND_HIST_BUCKETS - 1;
+}
+
+/* Largest value that lands in bucket idx. */
+static uint64_t hist_upper(unsigned idx)
+{
+	const unsigned sub = 1u << ND_HIST_SUB_BITS;
+	if (idx < sub)
+		return idx;
+	unsigned shift = idx / sub - 1;
+	uint64_t base = (uint64_t)(sub + idx % sub) << shift;
+	return base + ((UINT64_C(1) << shift) - 1);
+}
+
+void nd_hist_add(struct nd_hist *h, nd_ns value)
+{
+	if (value < 0)
+		value = 0;
+	if (h->count == 0 || value < h->min)
+		h->min = value;
+	if (value > h->max)
+		h->max = value;
+	h->count++;
+	h->sum += value;
+	h->buckets[hist_index((uint64_t)value)]++;
+}
+
+nd_ns nd_hist_quantile(const struct nd_hist *h, double q)
+{
+	if (!h->count)
+		return 0;
+	if (q <= 0)
+		return h->min;
+	if (q >= 1)
+		return h->max;
+	uint64_t rank = (uint64_t)(q * (double)h->count);
+	if ((double)rank < q * (double)h->count)
+		rank++; /* ceil: the smallest value with at least q of samples at or below */
+	uint64_t seen = 0;
+	for (unsigned i = 0; i < ND_HIST_BUCKETS; i++) {
+		seen += h->buckets[i];
+		if (seen >= rank) {
+			nd_ns v = (nd_ns)hist_upper(i);
+			return v < h->min ? h->min : v > h->max ? h->max : v;
+		}
+	}
+	return h->max;
+}
+
+void nd_hist_merge(struct nd_hist *into, const struct nd_hist *from)
+{
+	if (!from->count)
+		return;
+	if (!into->count || from->min < into->min)
+		into->min = from->min;
+	if (from->max > into->max)
+		into->max = from->max;
+	into->count += from->count;
+	into->sum += from->sum;
+	for (unsigned i = 0; i < ND_HIST_BUCKETS; i++)
+		into->buckets[i] += from->buckets[i];
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* report: renders the results of a run as aligned text or as one JSON
+ * document (schema in docs/json.md). It only reads. */
+#ifndef ND_REPORT_H
+#define ND_REPORT_H
+
+#include <stdio.h>
+
+#include "capture/capture.h"
+#include "decode/decode.h"
+#include "diag/diag.h"
+#include "tcp/tcp.h"
+
+struct nd_report_input {
+	const char *command; /* "analyze", "capture", ... */
+	const struct nd_capture_summary *capture;
+	const struct nd_decode_stats *decode;
+	const struct nd_tcp_table *tcp;
+	const struct nd_findings *findings;
+};
+
+struct nd_report_options {
+	bool color; /* ANSI colour in text output */
+};
+
+/* 0 on success, -1 on a write error. */
+int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_report_options *opt);
+int nd_report_json(FILE *out, const struct nd_report_input *in);
+
+/* "2026-11-23T17:52:02.123456Z" (UTC, microseconds); "" for 0. */
+const char *nd_report_time(nd_ns t, char *buf, size_t len);
+
+#endif

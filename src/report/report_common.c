@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <time.h>
+
+#include "report/report.h"
+#include "report/report_internal.h"
+
+const char *nd_report_capture_status_name(enum nd_capture_status s)
+{
+	switch (s) {
+	case ND_CAPTURE_OK:
+		return "ok";
+	case ND_CAPTURE_OPEN_FAILED:
+		return "open_failed";
+	case ND_CAPTURE_DAMAGED:
+		return "damaged";
+	case ND_CAPTURE_UNSUPPORTED_LINK:
+		return "unsupported_link";
+	}
+	return "unknown";
+}
+
+const char *nd_report_flow_end_name(enum nd_tcp_flow_end e)
+{
+	switch (e) {
+	case ND_TCP_END_OPEN:
+		return "open";
+	case ND_TCP_END_FIN:
+		return "fin";
+	case ND_TCP_END_RST:
+		return "rst";
+	case ND_TCP_END_IDLE:
+		return "idle_timeout";
+	case ND_TCP_END_TABLE_FULL:
+		return "table_full";
+	case ND_TCP_END_REUSED:
+		return "port_reused";
+	}
+	return "unknown";
+}
+
+const char *nd_report_time(nd_ns t, char *buf, size_t len)
+{
+	if (!t) {
+		snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	time_t sec = (time_t)(t / ND_NS_PER_SEC);
+	long usec = (long)((t % ND_NS_PER_SEC) / ND_NS_PER_US);
+	if (usec < 0) {
+		sec--;
+		usec += 1000000;
+	}
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	char base[32];
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%06ldZ", base, usec);
+	return buf;
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to report/: names shared by the text and JSON renderers. */
+#ifndef ND_REPORT_INTERNAL_H
+#define ND_REPORT_INTERNAL_H
+
+#include "report/report.h"
+
+const char *nd_report_capture_status_name(enum nd_capture_status s);
+const char *nd_report_flow_end_name(enum nd_tcp_flow_end e);
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON document: one per run, built with json-c. Field names are a
+ * public interface (docs/json.md): add, never rename. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "version.h"
+#include "report/report.h"
+#include "report/report_internal.h"
+
+static json_object *j_u64(uint64_t v) { return json_object_new_uint64(v); }
+
+static json_object *j_time(nd_ns t)
+{
+	char buf[64];
+	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
+}
+
+/* Doubles are printed with a fixed number of decimals so that the output
+ * is stable and free of binary-fraction noise. */
+static json_object *j_real(double v, int decimals)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+static json_object *j_duration(nd_ns a, nd_ns b)
+{
+	return j_real(a && b >= a ? nd_ns_to_sec(b - a) : 0.0, 6);
+}
+
+static void add(json_object *o, const char *k, json_object *v) { json_object_object_add(o, k, v); }
+
+static json_object *capture_file_json(const struct nd_capture_file_info *f)
+{
+	json_object *o = json_object_new_object();
+	add(o, "path", json_object_new_string(f->path));
+	add(o, "status", json_object_new_string(nd_report_capture_status_name(f->status)));
+	add(o, "error", f->error[0] ? json_object_new_string(f->error) : NULL);
+	add(o, "format", f->linktype >= 0 ? json_object_new_string(f->pcapng ? "pcapng" : "pcap")
+					  : NULL);
+	add(o, "link_type", f->linktype >= 0 ? json_object_new_int(f->linktype) : NULL);
+	add(o, "link_type_name", f->linktype >= 0 ? json_object_new_string(f->linktype_name) : NULL);
+	add(o, "snaplen", j_u64(f->snaplen));
+	add(o, "packets", j_u64(f->packets));
+	add(o, "bytes", j_u64(f->wire_bytes));
+	add(o, "captured_bytes", j_u64(f->captured_bytes));
+	add(o, "truncated_packets", j_u64(f->truncated_packets));
+	add(o, "start", j_time(f->first_ts));
+	add(o, "end", j_time(f->last_ts));
+	add(o, "duration_s", j_duration(f->first_ts, f->last_ts));
+	json_object *drops = NULL;
+	if (f->drops_known) {
+		drops = json_object_new_object();
+		add(drops, "interface", j_u64(f->drops_if));
+		add(drops, "kernel", j_u64(f->drops_kernel));
+	}
+	add(o, "drops", drops);
+	return o;
+}
+
+static json_object *decode_json(const struct nd_decode_stats *d)
+{
+	json_object *o = json_object_new_object();
+	add(o, "ipv4", j_u64(d->ipv4));
+	add(o, "ipv6", j_u64(d->ipv6));
+	add(o, "tcp", j_u64(d->tcp));
+	add(o, "udp", j_u64(d->udp));
+	add(o, "icmp", j_u64(d->icmp));
+	add(o, "other_ip_protocols", j_u64(d->other_proto));
+	add(o, "not_ip", j_u64(d->results[ND_DECODE_NOT_IP]));
+	add(o, "vlan_tagged", j_u64(d->vlan_tagged));
+	add(o, "ipv4_fragments", j_u64(d->ipv4_fragments));
+	add(o, "ipv6_fragments", j_u64(d->ipv6_fragments));
+	add(o, "ipv4_options", j_u64(d->ipv4_options));
+	add(o, "ipv6_extension_headers", j_u64(d->ipv6_ext_headers));
+	add(o, "ip_length_zero", j_u64(d->ip_len_zero));
+	add(o, "tcp_bad_options", j_u64(d->tcp_bad_options));
+	add(o, "malformed", j_u64(d->results[ND_DECODE_MALFORMED]));
+	add(o, "truncated_headers", j_u64(d->results[ND_DECODE_TRUNCATED]));
+	return o;
+}
+
+static json_object *capture_json(const struct nd_report_input *in)
+{
+	json_object *o = json_object_new_object();
+	json_object *files = json_object_new_array();
+	for (size_t i = 0; i < in->capture->n_files; i++)
+		json_object_array_add(files, capture_file_json(&in->capture->files[i]));
+	add(o, "files", files);
+	struct nd_capture_totals t;
+	nd_capture_summary_totals(in->capture, &t);
+	add(o, "packets", j_u64(t.packets));
+	add(o, "bytes", j_u64(t.wire_bytes));
+	add(o, "captured_bytes", j_u64(t.captured_bytes));
+	add(o, "truncated_packets", j_u64(t.truncated_packets));
+	add(o, "start", j_time(t.first_ts));
+	add(o, "end", j_time(t.last_ts));
+	add(o, "duration_s", j_duration(t.first_ts, t.last_ts));
+	json_object *drops = NULL;
+	if (t.drops_known) {
+		drops = json_object_new_object();
+		add(drops, "interface", j_u64(t.drops_if));
+		add(drops, "kernel", j_u64(t.drops_kernel));
+	}
+	add(o, "drops", drops);
+	add(o, "partial", json_object_new_boolean(t.partial));
+	add(o, "decode", decode_json(in->decode));
+	return o;
+}
+
+static json_object *endpoint_json(int v, const uint8_t addr[16], uint16_t port)
+{
+	char buf[64];
+	json_object *o = json_object_new_object();
+	add(o, "address", json_object_new_string(nd_addr_format(v, addr, buf, sizeof(buf))));
+	add(o, "port", json_object_new_int(port));
+	return o;
+}
+
+static json_object *tcp_dir_json(const struct nd_tcp_dir_summary *d)
+{
+	json_object *o = json_object_new_object();
+	add(o, "packets", j_u64(d->packets));
+	add(o, "payload_bytes", j_u64(d->payload_bytes));
+	add(o, "captured_payload_bytes", j_u64(d->captured_bytes));
+	add(o, "syn", j_u64(d->syn));
+	add(o, "fin", j_u64(d->fin));
+	add(o, "rst", j_u64(d->rst));
+	add(o, "mss", d->mss ? json_object_new_int(d->mss) : NULL);
+	add(o, "window_scale", d->wscale >= 0 ? json_object_new_int(d->wscale) : NULL);
+	add(o, "sack_permitted", json_object_new_boolean(d->sack_permitted));
+	add(o, "timestamps", json_object_new_boolean(d->timestamps));
+	return o;
+}
+
+static json_object *tcp_flow_json(const struct nd_tcp_flow_summary *s)
+{
+	json_object *o = json_object_new_object();
+	add(o, "id", j_u64(s->id));
+	add(o, "ip_version", json_object_new_int(s->ip_version));
+	add(o, "client", endpoint_json(s->ip_version, s->addr[0], s->port[0]));
+	add(o, "server", endpoint_json(s->ip_version, s->addr[1], s->port[1]));
+	add(o, "handshake_seen", json_object_new_boolean(s->handshake_seen));
+	add(o, "start", j_time(s->first_ts));
+	add(o, "end", j_time(s->last_ts));
+	add(o, "duration_s", j_duration(s->first_ts, s->last_ts));
+	add(o, "first_file", j_u64(s->first_file));
+	add(o, "first_frame", j_u64(s->first_frame));
+	add(o, "end_reason", json_object_new_string(nd_report_flow_end_name(s->end)));
+	add(o, "client_to_server", tcp_dir_json(&s->dir[0]));
+	add(o, "server_to_client", tcp_dir_json(&s->dir[1]));
+	return o;
+}
+
+static json_object *tcp_json(const struct nd_report_input *in)
+{
+	const struct nd_tcp_totals *t = nd_tcp_get_totals(in->tcp);
+	json_object *o = json_object_new_object();
+	add(o, "segments", j_u64(t->segments));
+	add(o, "payload_bytes", j_u64(t->payload_bytes));
+	add(o, "flows_total", j_u64(t->flows));
+	add(o, "flows_active_max", j_u64(t->flows_active_max));
+	add(o, "max_flows", j_u64(nd_tcp_max_flows(in->tcp)));
+	json_object *ev = json_object_new_object();
+	add(ev, "idle", j_u64(t->evicted_idle));
+	add(ev, "table_full", j_u64(t->evicted_table_full));
+	add(o, "evicted", ev);
+	add(o, "port_reuse", j_u64(t->port_reuse));
+	const struct nd_tcp_flow_summary *flows;
+	size_t n = nd_tcp_report_flows(in->tcp, &flows);
+	add(o, "flows_not_listed", j_u64(t->report_flows_dropped));
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, tcp_flow_json(&flows[i]));
+	add(o, "flows", arr);
+	return o;
+}
+
+static json_object *finding_json(const struct nd_finding *f)
+{
+	json_object *o = json_object_new_object();
+	add(o, "id", json_object_new_string(f->id));
+	add(o, "severity", json_object_new_string(nd_severity_name(f->severity)));
+	json_object *subj = json_object_new_object();
+	add(subj, "kind", json_object_new_string(f->subject_kind));
+	add(subj, "name", json_object_new_string(f->subject));
+	add(o, "subject", subj);
+	add(o, "start", j_time(f->first_ts));
+	add(o, "end", j_time(f->last_ts));
+	add(o, "summary", json_object_new_string(f->summary));
+	json_object *ev = json_object_new_object();
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const struct nd_evidence *e = &f->evidence[i];
+		add(ev, e->name,
+		    e->is_real ? j_real(e->value_real, 6) : j_u64(e->value));
+	}
+	add(o, "evidence", ev);
+	add(o, "advice", json_object_new_string(f->advice));
+	return o;
+}
+
+static json_object *findings_json(const struct nd_findings *fs)
+{
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < fs->count; i++)
+		json_object_array_add(arr, finding_json(&fs->items[i]));
+	return arr;
+}
+
+static json_object *meta_json(const struct nd_report_input *in)
+{
+	json_object *o = json_object_new_object();
+	add(o, "version", json_object_new_string(ND_VERSION));
+	add(o, "command", json_object_new_string(in->command));
+	add(o, "schema", json_object_new_int(1));
+	return o;
+}
+
+int nd_report_json(FILE *out, const struct nd_report_input *in)
+{
+	json_object *root = json_object_new_object();
+	add(root, "netdiag", meta_json(in));
+	add(root, "capture", capture_json(in));
+	add(root, "tcp", tcp_json(in));
+	add(root, "smb", json_object_new_object());
+	add(root, "findings", findings_json(in->findings));
+	const char *s = json_object_to_json_string_ext(
+	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	int rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+	json_object_put(root);
+	return rc;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* The human report: sections of aligned tables, findings last and ranked. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "report/report_internal.h"
+
+#define TEXT_MAX_FLOWS 20
+
+struct text_out {
+	FILE *f;
+	bool color;
+	int err;
+};
+
+static void outf(struct text_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void outf(struct text_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (vfprintf(o->f, fmt, ap) < 0)
+		o->err = -1;
+	va_end(ap);
+}
+
+static const char *sgr(const struct text_out *o, const char *code) { return o->color ? code : ""; }
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define CYAN "\033[36m"
+
+static const char *human_bytes(uint64_t b, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
+	double v = (double)b;
+	unsigned u = 0;
+	while (v >= 1000.0 && u + 1 < ND_ARRAY_LEN(units)) {
+		v /= 1000.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", b);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+static void section(struct text_out *o, const char *title)
+{
+	outf(o, "\n%s%s%s\n", sgr(o, BOLD), title, sgr(o, RESET));
+}
+
+static int path_width(const struct nd_capture_summary *c)
+{
+	int w = 4;
+	for (size_t i = 0; i < c->n_files; i++) {
+		int l = (int)strlen(c->files[i].path);
+		w = l > w ? l : w;
+	}
+	return w > 60 ? 60 : w;
+}
+
+static void capture_file_row(struct text_out *o, const struct nd_capture_file_info *f, int pw)
+{
+	char b1[32], drops[24] = "-";
+	if (f->drops_known)
+		snprintf(drops, sizeof(drops), "%" PRIu64, f->drops_if + f->drops_kernel);
+	outf(o, "  %-*.*s  %-6s  %-10s %9" PRIu64 " %10s %9" PRIu64 " %6s  %s\n", pw, pw, f->path,
+	     f->linktype < 0 ? "-" : f->pcapng ? "pcapng" : "pcap",
+	     f->linktype < 0 ? "-" : f->linktype_name, f->packets,
+	     human_bytes(f->wire_bytes, b1, sizeof(b1)), f->truncated_packets, drops,
+	     nd_report_capture_status_name(f->status));
+}
+
+static void capture_section(struct text_out *o, const struct nd_report_input *in)
+{
+	struct nd_capture_totals t;
+	nd_capture_summary_totals(in->capture, &t);
+	char b1[32], t1[64], t2[64];
+	int pw = path_width(in->capture);
+	section(o, "Capture");
+	outf(o, "  %-*s  %-6s  %-10s %9s %10s %9s %6s  %s\n", pw, "FILE", "FORMAT", "LINK",
+	     "PACKETS", "BYTES", "TRUNCATED", "DROPS", "STATUS");
+	for (size_t i = 0; i < in->capture->n_files; i++)
+		capture_file_row(o, &in->capture->files[i], pw);
+	outf(o, "  %" PRIu64 " packets, %s, %s .. %s (%.3f s)\n", t.packets,
+	     human_bytes(t.wire_bytes, b1, sizeof(b1)), nd_report_time(t.first_ts, t1, sizeof(t1)),
+	     nd_report_time(t.last_ts, t2, sizeof(t2)),
+	     t.first_ts ? nd_ns_to_sec(t.last_ts - t.first_ts) : 0.0);
+	const struct nd_decode_stats *d = in->decode;
+	outf(o,
+	     "  decoded: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64 " TCP, %" PRIu64
+	     " UDP, %" PRIu64 " not IP, %" PRIu64 " fragments, %" PRIu64 " malformed, %" PRIu64
+	     " cut headers\n",
+	     d->ipv4, d->ipv6, d->tcp, d->udp, d->results[ND_DECODE_NOT_IP],
+	     d->ipv4_fragments + d->ipv6_fragments, d->results[ND_DECODE_MALFORMED],
+	     d->results[ND_DECODE_TRUNCATED]);
+	if (t.partial)
+		outf(o, "  %sPARTIAL:%s some input could not be read completely (see findings)\n",
+		     sgr(o, RED), sgr(o, RESET));
+}
+
+static void flow_row(struct text_out *o, const struct nd_tcp_flow_summary *s)
+{
+	char a[64], b[64], by[32], ca[80], sa[80];
+	nd_addr_format(s->ip_version, s->addr[0], a, sizeof(a));
+	nd_addr_format(s->ip_version, s->addr[1], b, sizeof(b));
+	snprintf(ca, sizeof(ca), s->ip_version == 6 ? "[%s]:%u" : "%s:%u", a, s->port[0]);
+	snprintf(sa, sizeof(sa), s->ip_version == 6 ? "[%s]:%u" : "%s:%u", b, s->port[1]);
+	uint64_t pkts = s->dir[0].packets + s->dir[1].packets;
+	uint64_t bytes = s->dir[0].payload_bytes + s->dir[1].payload_bytes;
+	outf(o, "  %5" PRIu64 "  %-28s %-28s %8" PRIu64 " %10s %10.3f  %s\n", s->id, ca, sa, pkts,
+	     human_bytes(bytes, by, sizeof(by)), nd_ns_to_sec(s->last_ts - s->first_ts),
+	     nd_report_flow_end_name(s->end));
+}
+
+static void tcp_section(struct text_out *o, const struct nd_report_input *in)
+{
+	const struct nd_tcp_totals *t = nd_tcp_get_totals(in->tcp);
+	char b1[32];
+	section(o, "TCP");
+	outf(o,
+	     "  %" PRIu64 " connections (at most %" PRIu64 " at once, limit %u), %" PRIu64
+	     " segments, %s payload; retired early: %" PRIu64 " idle, %" PRIu64 " table full\n",
+	     t->flows, t->flows_active_max, nd_tcp_max_flows(in->tcp), t->segments,
+	     human_bytes(t->payload_bytes, b1, sizeof(b1)), t->evicted_idle, t->evicted_table_full);
+	const struct nd_tcp_flow_summary *flows;
+	size_t n = nd_tcp_report_flows(in->tcp, &flows);
+	if (!n)
+		return;
+	outf(o, "  %5s  %-28s %-28s %8s %10s %10s  %s\n", "ID", "CLIENT", "SERVER", "PACKETS",
+	     "BYTES", "SECONDS", "END");
+	for (size_t i = 0; i < n && i < TEXT_MAX_FLOWS; i++)
+		flow_row(o, &flows[i]);
+	if (n > TEXT_MAX_FLOWS || t->report_flows_dropped)
+		outf(o, "  ... %" PRIu64 " more connections not shown (see --json)\n",
+		     (uint64_t)(n > TEXT_MAX_FLOWS ? n - TEXT_MAX_FLOWS : 0) +
+			 t->report_flows_dropped);
+}
+
+static const char *severity_color(enum nd_severity s)
+{
+	return s == ND_SEV_ERROR ? RED : s == ND_SEV_WARNING ? YELLOW : CYAN;
+}
+
+static void finding_block(struct text_out *o, const struct nd_finding *f)
+{
+	char t1[64], t2[64];
+	bool same = strcmp(f->subject_kind, f->subject) == 0;
+	outf(o, "  %s%-7s%s %s%s%s  [%s%s%s]\n", sgr(o, severity_color(f->severity)),
+	     nd_severity_name(f->severity), sgr(o, RESET), sgr(o, BOLD), f->id, sgr(o, RESET),
+	     f->subject_kind, same ? "" : " ", same ? "" : f->subject);
+	outf(o, "          %s\n", f->summary);
+	if (f->first_ts)
+		outf(o, "          when: %s .. %s\n", nd_report_time(f->first_ts, t1, sizeof(t1)),
+		     nd_report_time(f->last_ts, t2, sizeof(t2)));
+	if (f->n_evidence) {
+		outf(o, "          evidence:");
+		for (size_t i = 0; i < f->n_evidence; i++) {
+			const struct nd_evidence *e = &f->evidence[i];
+			if (e->is_real)
+				outf(o, " %s=%.6g", e->name, e->value_real);
+			else
+				outf(o, " %s=%" PRIu64, e->name, e->value);
+		}
+		outf(o, "\n");
+	}
+	if (f->advice[0])
+		outf(o, "          fix: %s\n", f->advice);
+}
+
+static void findings_section(struct text_out *o, const struct nd_findings *fs)
+{
+	char title[64];
+	snprintf(title, sizeof(title), "Findings (%zu)", fs->count);
+	section(o, title);
+	if (!fs->count) {
+		outf(o, "  nothing to report: no problem found in this capture\n");
+		return;
+	}
+	for (size_t i = 0; i < fs->count; i++)
+		finding_block(o, &fs->items[i]);
+}
+
+int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_report_options *opt)
+{
+	struct text_out o = {.f = out, .color = opt && opt->color};
+	outf(&o, "%snetdiag %s%s\n", sgr(&o, BOLD), in->command, sgr(&o, RESET));
+	capture_section(&o, in);
+	tcp_section(&o, in);
+	findings_section(&o, in->findings);
+	if (fflush(out) != 0)
+		o.err = -1;
+	return o.err;
+}

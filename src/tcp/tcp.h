@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* tcp: the bounded flow table and everything per TCP connection. A flow is
+ * keyed on both directions; [0] is the client (the SYN sender, else the
+ * sender of the first packet seen) and [1] the server. Flows live in a
+ * fixed-size pool; when it is full the least recently active flow is retired,
+ * and idle flows are retired as capture time passes. A retired flow is folded
+ * into the totals and offered to a bounded list of notable flows, so memory
+ * depends on concurrent flows, never on capture size. */
+#ifndef ND_TCP_H
+#define ND_TCP_H
+
+#include "common/common.h"
+#include "decode/decode.h"
+
+struct nd_tcp_config {
+	uint32_t max_flows;	    /* pool size; 0 = default (65536) */
+	nd_ns idle_timeout;	    /* 0 = default (10 minutes of capture time) */
+	uint32_t max_report_flows;  /* notable flows kept for the report; 0 = 100 */
+};
+
+enum nd_tcp_flow_end {
+	ND_TCP_END_OPEN = 0,   /* still open when the capture ended */
+	ND_TCP_END_FIN,	       /* closed by FIN */
+	ND_TCP_END_RST,	       /* reset */
+	ND_TCP_END_IDLE,       /* retired after the idle timeout */
+	ND_TCP_END_TABLE_FULL, /* retired early: the table was full */
+	ND_TCP_END_REUSED,     /* a new SYN on the same ports started a new flow */
+};
+
+struct nd_tcp_dir_summary {
+	uint64_t packets;
+	uint64_t payload_bytes;	 /* sum of segment lengths on the wire */
+	uint64_t captured_bytes; /* payload bytes present in the capture */
+	uint32_t syn, fin, rst;
+	uint16_t mss;	/* announced in this direction's SYN; 0 = not seen */
+	int8_t wscale;	/* -1 = not seen */
+	bool sack_permitted, timestamps;
+};
+
+struct nd_tcp_flow_summary {
+	uint64_t id; /* 0-based in order of first packet, like tshark's tcp.stream */
+	uint8_t ip_version;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	bool handshake_seen; /* the client's SYN was captured */
+	nd_ns first_ts, last_ts;
+	uint32_t first_file;
+	uint64_t first_frame;
+	enum nd_tcp_flow_end end;
+	struct nd_tcp_dir_summary dir[2];
+};
+
+struct nd_tcp_totals {
+	uint64_t segments;
+	uint64_t payload_bytes;
+	uint64_t flows;		 /* flows created */
+	uint64_t flows_active_max; /* most flows alive at once */
+	uint64_t evicted_idle;	 /* retired by the idle timeout */
+	uint64_t evicted_table_full; /* retired early because the table was full */
+	uint64_t port_reuse;	 /* new connection on a 4-tuple still in the table */
+	uint64_t report_flows_dropped; /* retired flows not kept in the notable list */
+};
+
+struct nd_tcp_table;
+struct nd_tcp_flow;
+
+struct nd_tcp_table *nd_tcp_table_new(const struct nd_tcp_config *cfg);
+void nd_tcp_table_free(struct nd_tcp_table *t);
+
+/* Accounts one decoded TCP segment (result ND_DECODE_TCP) seen at ts.
+ * Returns its flow and the direction (0 = client to server) in *dir. */
+struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decoded *d, nd_ns ts,
+				   uint32_t file_index, uint64_t frame, int *dir);
+
+/* Retires every flow still alive (end of input). */
+void nd_tcp_finish(struct nd_tcp_table *t);
+
+const struct nd_tcp_totals *nd_tcp_get_totals(const struct nd_tcp_table *t);
+uint32_t nd_tcp_max_flows(const struct nd_tcp_table *t);
+
+/* The notable flows, sorted worst first; valid after nd_tcp_finish. */
+size_t nd_tcp_report_flows(const struct nd_tcp_table *t, const struct nd_tcp_flow_summary **flows);
+
+const struct nd_tcp_flow_summary *nd_tcp_flow_summary(const struct nd_tcp_flow *f);
+
+#endif

@@ -1,0 +1,421 @@
+# shellcheck shell=bash
+# lab-lib.sh - shared helpers for the netdiag SMB capture lab.
+#
+# Sourced by tests/pcaps/make-captures.sh and bench/make-large-capture.sh.
+# Builds a private three-namespace topology, runs a real smbd in it and
+# captures the traffic on the bridge:
+#
+#   ndlab-<tag>-cli            ndlab-<tag>-br                 ndlab-<tag>-srv
+#   +--------------+      +------------------------+      +----------------+
+#   | veth0        |------| vcli --[ br0 ]-- vsrv  |------| veth0          |
+#   | 10.231.0.1/24|      |   (capture on br0)     |      | 10.231.0.2/24  |
+#   | smbclient    |      |   (nftables drops)     |      | smbd :445      |
+#   +--------------+      +------------------------+      +----------------+
+#
+# Nothing is sent outside these namespaces: none of them has a route or a
+# link to the host's network, and the only addresses are 10.231.0.1/.2.
+#
+# Callers must set LAB_TAG (short word used in namespace names) before
+# calling lab_init, and should call `trap lab_cleanup EXIT` right after.
+
+LAB_TAG=${LAB_TAG:-cap}
+LAB_CLI_IP=10.231.0.1
+LAB_SRV_IP=10.231.0.2
+LAB_PREFIXLEN=24
+LAB_MTU=1500
+LAB_USER=${LAB_USER:-ndlab}
+LAB_PASS=${LAB_PASS:-ndlab-Passw0rd}
+LAB_NFT_TABLE=ndlab
+# smbd and smbclient are pinned to this CPU (empty: no pinning). veth hands
+# packets to the per-CPU backlog of whichever CPU transmits them; with the
+# two ends on different CPUs, bursts overtake each other and the "clean"
+# capture shows out-of-order segments, D-SACKs and spurious retransmits.
+LAB_CPU=${LAB_CPU-0}
+
+# Filled in by lab_init / lab_setup_*.
+LAB_NS_CLI=
+LAB_NS_SRV=
+LAB_NS_BR=
+LAB_TMP=
+LAB_SMBD_PID=
+LAB_CAP_PID=
+LAB_CAP_FILE=
+LAB_CAP_TOOL=
+LAB_LOCK_FD=
+
+lab_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+lab_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a command inside one of the lab namespaces, echoing it.
+lab_ns() {
+    local ns=$1; shift
+    ip netns exec "$ns" "$@"
+}
+
+lab_require_root() {
+    [ "$(id -u)" -eq 0 ] || lab_die "must be run as root (needs network namespaces, smbd, tcpdump)"
+}
+
+# lab_require_tools TOOL...  -- fail clearly if a tool is missing.
+lab_require_tools() {
+    local t missing=()
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        lab_die "missing tools: ${missing[*]} (Debian: apt-get install -y samba smbclient tcpdump tshark iproute2 ethtool nftables openssl)"
+    fi
+}
+
+# Check that network namespaces can actually be created here.
+lab_check_netns() {
+    local probe="ndlab-${LAB_TAG}-probe$$"
+    if ! ip netns add "$probe" 2>/dev/null; then
+        lab_die "cannot create network namespaces (ip netns add failed); run as root on a kernel with netns support, outside restrictive containers"
+    fi
+    if ! ip netns exec "$probe" ip link add ndprobe0 type bridge 2>/dev/null; then
+        ip netns del "$probe" 2>/dev/null
+        lab_die "cannot create a Linux bridge inside a network namespace (bridge module missing?)"
+    fi
+    if ! ip netns exec "$probe" ip link add ndprobe1 type veth peer name ndprobe2 2>/dev/null; then
+        ip netns del "$probe" 2>/dev/null
+        lab_die "cannot create veth pairs inside a network namespace (veth module missing?)"
+    fi
+    ip netns del "$probe"
+}
+
+# Kill every process still running inside one of our namespaces (only our
+# own ndlab-<tag>-* namespaces are ever touched), then delete it.
+lab_del_ns() {
+    local ns=$1 pids
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$ns" || return 0
+    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    if [ -n "$pids" ]; then
+        # shellcheck disable=SC2086
+        kill -TERM $pids 2>/dev/null || true
+        sleep 0.5
+        pids=$(ip netns pids "$ns" 2>/dev/null || true)
+        # shellcheck disable=SC2086
+        [ -n "$pids" ] && kill -KILL $pids 2>/dev/null || true
+    fi
+    ip netns del "$ns" 2>/dev/null || true
+}
+
+lab_init() {
+    LAB_NS_CLI="ndlab-${LAB_TAG}-cli"
+    LAB_NS_SRV="ndlab-${LAB_TAG}-srv"
+    LAB_NS_BR="ndlab-${LAB_TAG}-br"
+    # One run per tag at a time.
+    exec {LAB_LOCK_FD}>"/run/ndlab-${LAB_TAG}.lock"
+    flock -n "$LAB_LOCK_FD" || lab_die "another run with tag '${LAB_TAG}' is active (/run/ndlab-${LAB_TAG}.lock)"
+    # Idempotence: remove leftovers of an earlier, killed run.
+    lab_del_ns "$LAB_NS_CLI"; lab_del_ns "$LAB_NS_SRV"; lab_del_ns "$LAB_NS_BR"
+    LAB_TMP=$(mktemp -d "/tmp/ndlab-${LAB_TAG}.XXXXXX")
+    chmod 0755 "$LAB_TMP"   # the smb user must be able to traverse to the share
+    mkdir -p "$LAB_TMP/log" "$LAB_TMP/client"
+}
+
+lab_cleanup() {
+    local rc=$?
+    set +e
+    if [ -n "$LAB_CAP_PID" ] && kill -0 "$LAB_CAP_PID" 2>/dev/null; then
+        kill -INT "$LAB_CAP_PID" 2>/dev/null; wait "$LAB_CAP_PID" 2>/dev/null
+    fi
+    if [ -n "$LAB_SMBD_PID" ] && kill -0 "$LAB_SMBD_PID" 2>/dev/null; then
+        kill -TERM "$LAB_SMBD_PID" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$LAB_SMBD_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$LAB_SMBD_PID" 2>/dev/null
+        wait "$LAB_SMBD_PID" 2>/dev/null
+    fi
+    [ -n "$LAB_NS_CLI" ] && lab_del_ns "$LAB_NS_CLI"
+    [ -n "$LAB_NS_SRV" ] && lab_del_ns "$LAB_NS_SRV"
+    [ -n "$LAB_NS_BR" ] && lab_del_ns "$LAB_NS_BR"
+    if [ -n "$LAB_TMP" ] && [ -d "$LAB_TMP" ]; then
+        if [ "${LAB_KEEP_TMP:-0}" = 1 ]; then
+            lab_log "keeping temp dir $LAB_TMP (LAB_KEEP_TMP=1)"
+        else
+            # Share dirs may have been made unreadable on purpose.
+            chmod -R u+rwx "$LAB_TMP" 2>/dev/null
+            rm -rf "$LAB_TMP"
+        fi
+    fi
+    lab_log "cleaned up (namespaces, smbd, temp dir)"
+    return $rc
+}
+
+# Build the three namespaces, the bridge and the veth pairs.
+lab_setup_topology() {
+    local ns
+    lab_log "creating namespaces $LAB_NS_CLI, $LAB_NS_BR, $LAB_NS_SRV"
+    for ns in "$LAB_NS_CLI" "$LAB_NS_SRV" "$LAB_NS_BR"; do
+        ip netns add "$ns"
+        lab_ns "$ns" ip link set lo up
+        # No IPv6: keeps router/neighbour solicitations out of the captures.
+        lab_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+        lab_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+    done
+    # Bridge namespace: br0 with two ports. Fixed MACs keep captures stable.
+    lab_ns "$LAB_NS_BR" ip link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+    lab_ns "$LAB_NS_BR" ip link set br0 address 02:6e:64:00:00:fe mtu "$LAB_MTU"
+    lab_ns "$LAB_NS_BR" ip link add vcli type veth peer name veth0 netns "$LAB_NS_CLI"
+    lab_ns "$LAB_NS_BR" ip link add vsrv type veth peer name veth0 netns "$LAB_NS_SRV"
+    lab_ns "$LAB_NS_BR" ip link set vcli address 02:6e:64:00:01:fe mtu "$LAB_MTU" master br0
+    lab_ns "$LAB_NS_BR" ip link set vsrv address 02:6e:64:00:02:fe mtu "$LAB_MTU" master br0
+    lab_ns "$LAB_NS_CLI" ip link set veth0 address 02:6e:64:00:01:01 mtu "$LAB_MTU"
+    lab_ns "$LAB_NS_SRV" ip link set veth0 address 02:6e:64:00:02:02 mtu "$LAB_MTU"
+    lab_ns "$LAB_NS_CLI" ip addr add "$LAB_CLI_IP/$LAB_PREFIXLEN" dev veth0
+    lab_ns "$LAB_NS_SRV" ip addr add "$LAB_SRV_IP/$LAB_PREFIXLEN" dev veth0
+    # Static neighbour entries: no ARP in the captures, whenever they start.
+    lab_ns "$LAB_NS_CLI" ip neigh replace "$LAB_SRV_IP" lladdr 02:6e:64:00:02:02 nud permanent dev veth0
+    lab_ns "$LAB_NS_SRV" ip neigh replace "$LAB_CLI_IP" lladdr 02:6e:64:00:01:01 nud permanent dev veth0
+    lab_ns "$LAB_NS_BR" ip link set vcli up
+    lab_ns "$LAB_NS_BR" ip link set vsrv up
+    lab_ns "$LAB_NS_BR" ip link set br0 up
+    lab_ns "$LAB_NS_CLI" ip link set veth0 up
+    lab_ns "$LAB_NS_SRV" ip link set veth0 up
+    # Wait for both bridge ports to reach the forwarding state.
+    local i
+    for i in $(seq 1 50); do
+        if [ "$(lab_ns "$LAB_NS_BR" bridge link show | grep -c 'state forwarding')" -ge 2 ]; then
+            lab_log "topology up: $LAB_CLI_IP <-> br0 <-> $LAB_SRV_IP (MTU $LAB_MTU)"
+            return 0
+        fi
+        sleep 0.2
+    done
+    lab_ns "$LAB_NS_BR" bridge link show >&2
+    lab_die "bridge ports did not reach the forwarding state"
+}
+
+# TCP reachability of the server's port 445 from the client namespace
+# (no ping on minimal systems; bash's /dev/tcp is enough).
+lab_check_reach() {
+    if ! lab_ns "$LAB_NS_CLI" timeout 5 bash -c "exec 3<>/dev/tcp/$LAB_SRV_IP/445" 2>/dev/null; then
+        lab_die "client namespace cannot reach $LAB_SRV_IP:445 through the bridge"
+    fi
+    lab_log "client reaches $LAB_SRV_IP:445 through br0"
+}
+
+# lab_offload NS DEV on|off
+#   off: tx checksum, TSO, GSO, GRO off (frames never exceed the MTU and the
+#        captured checksums are the real ones).
+#   on : tx checksum, TSO, GSO, GRO on (kernel builds super-segments).
+lab_offload() {
+    local ns=$1 dev=$2 mode=$3
+    if [ "$mode" = off ]; then
+        lab_ns "$ns" ethtool -K "$dev" tso off gso off gro off tx off >/dev/null 2>&1 ||
+            lab_ns "$ns" ethtool -K "$dev" tso off gso off gro off >/dev/null
+    else
+        lab_ns "$ns" ethtool -K "$dev" tx on tso on gso on gro on >/dev/null 2>&1 ||
+            lab_ns "$ns" ethtool -K "$dev" tso on gso on gro on >/dev/null
+    fi
+}
+
+# lab_offloads CLIENT_MODE [REST_MODE]
+#   CLIENT_MODE applies to the client's veth0, REST_MODE (default off) to the
+#   bridge ports, br0 and the server's veth0.
+lab_offloads() {
+    local cli=$1 rest=${2:-off}
+    lab_offload "$LAB_NS_CLI" veth0 "$cli"
+    lab_offload "$LAB_NS_BR" vcli "$rest"
+    lab_offload "$LAB_NS_BR" vsrv "$rest"
+    lab_offload "$LAB_NS_BR" br0 "$rest"
+    lab_offload "$LAB_NS_SRV" veth0 "$rest"
+    lab_log "offloads: client veth0=$cli, bridge ports/br0/server veth0=$rest"
+}
+
+# Remove any nftables rules of ours from the bridge namespace.
+lab_nft_clear() {
+    lab_ns "$LAB_NS_BR" nft delete table bridge "$LAB_NFT_TABLE" 2>/dev/null || true
+}
+
+# lab_nft_drop_rule 'RULE'  -- install one rule in a bridge-family forward
+# chain in the bridge namespace. `meta length` there is the L3 length
+# (the Ethernet header is already pulled), so "> 1500" == frame > 1514.
+lab_nft_drop_rule() {
+    local rule=$1
+    lab_nft_clear
+    lab_ns "$LAB_NS_BR" nft -f - <<EOF
+table bridge $LAB_NFT_TABLE {
+    chain forward {
+        type filter hook forward priority 0; policy accept;
+        $rule
+    }
+}
+EOF
+    lab_log "nftables (bridge ns): $rule"
+}
+
+lab_nft_counters() {
+    lab_ns "$LAB_NS_BR" nft list table bridge "$LAB_NFT_TABLE" 2>/dev/null | grep -o 'counter packets [0-9]* bytes [0-9]*' || true
+}
+
+lab_ensure_user() {
+    if ! id "$LAB_USER" >/dev/null 2>&1; then
+        lab_log "creating local system user $LAB_USER"
+        useradd --system --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin "$LAB_USER"
+    fi
+    [ "$(id -u "$LAB_USER")" -ne 0 ] || lab_die "smb user $LAB_USER must not be root"
+}
+
+# Write the smbd / smbclient configs. Extra share stanzas can be passed in
+# LAB_EXTRA_SHARES (text appended to smb.conf).
+lab_write_configs() {
+    local t=$LAB_TMP
+    mkdir -p "$t/private" "$t/lock" "$t/state" "$t/cache" "$t/pid" "$t/ncalrpc" \
+             "$t/share/data" "$t/cli-lock" "$t/cli-state" "$t/cli-cache"
+    chmod 0700 "$t/private"
+    chown "$LAB_USER" "$t/share/data"
+    chmod 0755 "$t/share" "$t/share/data"
+    cat >"$t/smb.conf" <<EOF
+# Generated by netdiag lab-lib.sh - self-contained, nothing outside $t.
+[global]
+    workgroup = NDLAB
+    netbios name = NDLAB-SRV
+    server string = netdiag lab
+    server role = standalone server
+    server min protocol = SMB2
+    disable netbios = yes
+    smb ports = 445
+    interfaces = $LAB_SRV_IP/$LAB_PREFIXLEN
+    bind interfaces only = yes
+    private dir = $t/private
+    lock directory = $t/lock
+    state directory = $t/state
+    cache directory = $t/cache
+    pid directory = $t/pid
+    ncalrpc dir = $t/ncalrpc
+    passdb backend = tdbsam:$t/private/passdb.tdb
+    log file = $t/log/smbd.%m.log
+    logging = file
+    log level = 1
+    max log size = 0
+    map to guest = never
+    load printers = no
+    printing = bsd
+    printcap name = /dev/null
+    disable spoolss = yes
+    usershare path =
+    obey pam restrictions = no
+    smb encrypt = if_required
+    kernel oplocks = no
+$LAB_EXTRA_SHARES
+
+[data]
+    path = $t/share/data
+    read only = no
+    browseable = yes
+    valid users = $LAB_USER
+EOF
+    cat >"$t/client.conf" <<EOF
+# Generated by netdiag lab-lib.sh - smbclient config.
+[global]
+    workgroup = NDLAB
+    client min protocol = SMB2
+    smb ports = 445
+    disable netbios = yes
+    lock directory = $t/cli-lock
+    state directory = $t/cli-state
+    cache directory = $t/cli-cache
+    private dir = $t/cli-state
+    log file = $t/log/smbclient.log
+    name resolve order = host
+EOF
+    testparm -s "$t/smb.conf" >"$t/log/testparm.out" 2>&1 ||
+        { cat "$t/log/testparm.out" >&2; lab_die "testparm rejected the generated smb.conf"; }
+    printf '%s\n%s\n' "$LAB_PASS" "$LAB_PASS" |
+        smbpasswd -c "$t/smb.conf" -a -s "$LAB_USER" >"$t/log/smbpasswd.out" 2>&1 ||
+        { cat "$t/log/smbpasswd.out" >&2; lab_die "smbpasswd -a failed"; }
+}
+
+# Prints the taskset prefix for LAB_CPU (nothing when pinning is off).
+lab_pin() {
+    [ -n "$LAB_CPU" ] && command -v taskset >/dev/null 2>&1 && printf 'taskset -c %s' "$LAB_CPU"
+    return 0
+}
+
+lab_start_smbd() {
+    lab_log "starting smbd in $LAB_NS_SRV ($LAB_TMP/smb.conf)"
+    # setsid: smbd must not share our process group - on shutdown it
+    # signals its whole group, which would also hit this script.
+    ip netns exec "$LAB_NS_SRV" setsid $(lab_pin) smbd --foreground --no-process-group --debug-stdout \
+        -s "$LAB_TMP/smb.conf" >"$LAB_TMP/log/smbd.stdout" 2>&1 &
+    LAB_SMBD_PID=$!
+    local i
+    for i in $(seq 1 100); do
+        if ! kill -0 "$LAB_SMBD_PID" 2>/dev/null; then
+            tail -20 "$LAB_TMP/log/smbd.stdout" >&2
+            lab_die "smbd exited during startup (see above)"
+        fi
+        if lab_ns "$LAB_NS_SRV" ss -ltnH "sport = :445" 2>/dev/null | grep -q .; then
+            lab_log "smbd (pid $LAB_SMBD_PID) listening on $LAB_SRV_IP:445"
+            lab_check_reach
+            return 0
+        fi
+        sleep 0.1
+    done
+    tail -20 "$LAB_TMP/log/smbd.stdout" >&2
+    lab_die "smbd did not start listening on port 445 within 10 s"
+}
+
+# lab_capture_start FILE [pcap|pcapng] [extra capture args...]
+# Starts tcpdump (pcap) or dumpcap (pcapng) on br0 in the bridge namespace.
+lab_capture_start() {
+    local file=$1 fmt=${2:-pcap}; shift 2 || shift $#
+    LAB_CAP_FILE=$file
+    rm -f "$file"
+    local err="$LAB_TMP/log/capture.err"
+    : >"$err"
+    if [ "$fmt" = pcapng ]; then
+        LAB_CAP_TOOL=dumpcap
+        ip netns exec "$LAB_NS_BR" dumpcap -q -i br0 -w "$file" "$@" 2>"$err" &
+    else
+        LAB_CAP_TOOL=tcpdump
+        # -Z root: Debian's tcpdump would otherwise drop to user tcpdump and
+        # be unable to write into the repository.
+        # --immediate-mode: no packets left behind in an unretired ring
+        # block when tcpdump is stopped.
+        ip netns exec "$LAB_NS_BR" tcpdump -i br0 -n -U --immediate-mode -Z root -w "$file" "$@" 2>"$err" &
+    fi
+    LAB_CAP_PID=$!
+    local i
+    for i in $(seq 1 100); do
+        kill -0 "$LAB_CAP_PID" 2>/dev/null || { cat "$err" >&2; lab_die "$LAB_CAP_TOOL exited"; }
+        if grep -qE 'listening on|Capturing on' "$err" && [ -s "$file" ]; then
+            sleep 0.2
+            return 0
+        fi
+        sleep 0.1
+    done
+    cat "$err" >&2
+    lab_die "$LAB_CAP_TOOL did not start on br0"
+}
+
+lab_capture_stop() {
+    [ -n "$LAB_CAP_PID" ] || return 0
+    sleep 1.5   # let the last FIN/ACKs pass and the capture ring drain
+    kill -INT "$LAB_CAP_PID" 2>/dev/null || true
+    wait "$LAB_CAP_PID" 2>/dev/null || true
+    LAB_CAP_PID=
+    grep -E 'packets (captured|received|dropped)|Packets' "$LAB_TMP/log/capture.err" 2>/dev/null |
+        sed 's/^/    /' >&2 || true
+}
+
+# lab_smbclient SHARE [smbclient args...]  -- runs in the client namespace.
+lab_smbclient() {
+    local share=$1; shift
+    # shellcheck disable=SC2046
+    ip netns exec "$LAB_NS_CLI" $(lab_pin) smbclient "//$LAB_SRV_IP/$share" \
+        -s "$LAB_TMP/client.conf" -U "$LAB_USER%$LAB_PASS" "$@"
+}
+
+# lab_make_file PATH BYTES [SEED] -- deterministic pseudo-random content
+# (AES-CTR keystream of a key derived from SEED), same bytes on every run.
+lab_make_file() {
+    local path=$1 bytes=$2 seed=${3:-netdiag}
+    local key
+    key=$(printf '%s' "$seed" | sha256sum | cut -c1-32)
+    { openssl enc -aes-128-ctr -nosalt -K "$key" -iv 00000000000000000000000000000000 \
+        -in /dev/zero 2>/dev/null || true; } | head -c "$bytes" >"$path"
+    [ "$(stat -c %s "$path")" -eq "$bytes" ] || lab_die "could not create $path"
+}
