@@ -51,7 +51,10 @@ static void set_error(struct nd_capture_file_info *info, enum nd_capture_status 
 
 /* libpcap reports a pcapng file with the section header's version (1.0),
  * and classic pcap as 2.x. */
-static bool is_pcapng(pcap_t *p) { return pcap_major_version(p) == 1; }
+static bool is_pcapng(pcap_t *p)
+{
+	return pcap_major_version(p) == 1;
+}
 
 struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summary, const char *path)
 {
@@ -59,7 +62,8 @@ struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summar
 	if (!info)
 		return NULL;
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	pcap_t *p =
+	        pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
 		set_error(info, ND_CAPTURE_OPEN_FAILED, errbuf[0] ? errbuf : "cannot open");
 		return NULL;
@@ -121,12 +125,13 @@ int nd_capture_next(struct nd_capture_reader *r, struct nd_packet *pkt)
 		return 0;
 	char msg[PCAP_ERRBUF_SIZE + 64];
 	snprintf(msg, sizeof(msg), "damaged capture after packet %llu: %s",
-		 (unsigned long long)info->packets, pcap_geterr(r->pcap));
+	         (unsigned long long)info->packets, pcap_geterr(r->pcap));
 	set_error(info, ND_CAPTURE_DAMAGED, msg);
 	return -1;
 }
 
-void nd_capture_reject(struct nd_capture_reader *r, enum nd_capture_status status, const char *error)
+void nd_capture_reject(struct nd_capture_reader *r, enum nd_capture_status status,
+                       const char *error)
 {
 	set_error(reader_info(r), status, error);
 	r->done = true;

@@ -20,8 +20,8 @@ struct nd_packet {
 
 enum nd_capture_status {
 	ND_CAPTURE_OK = 0,
-	ND_CAPTURE_OPEN_FAILED,	     /* missing, unreadable, or not a capture file */
-	ND_CAPTURE_DAMAGED,	     /* truncated or corrupted after some packets */
+	ND_CAPTURE_OPEN_FAILED,      /* missing, unreadable, or not a capture file */
+	ND_CAPTURE_DAMAGED,          /* truncated or corrupted after some packets */
 	ND_CAPTURE_UNSUPPORTED_LINK, /* opened, but the link type cannot be decoded */
 };
 
@@ -57,7 +57,7 @@ struct nd_capture_reader;
  * summary. Returns NULL when the file cannot be opened; the entry then holds
  * status and error. */
 struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summary,
-					       const char *path);
+                                               const char *path);
 
 /* 1: a packet was read into pkt; 0: end of file; -1: the file is damaged
  * (the entry's status and error say how). Packets read before stay valid for
@@ -67,7 +67,7 @@ int nd_capture_next(struct nd_capture_reader *r, struct nd_packet *pkt);
 /* Marks the open file as unusable for a reason found above capture (for
  * instance an unsupported link type) and stops reading it. */
 void nd_capture_reject(struct nd_capture_reader *r, enum nd_capture_status status,
-		       const char *error);
+                       const char *error);
 
 /* Bytes consumed and total size for progress display; size is 0 when unknown
  * (pipes, stdin). */

@@ -8,17 +8,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 0x00000001u
-#define BT_ISB 0x00000005u
+#define BT_SHB           0x0A0D0D0Au
+#define BT_IDB           0x00000001u
+#define BT_ISB           0x00000005u
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-#define MAX_INTERFACES 256
-#define MAX_ISB_BODY 65536
+#define MAX_INTERFACES   256
+#define MAX_ISB_BODY     65536
 
 #define OPT_ENDOFOPT 0
-#define ISB_IFRECV 4
-#define ISB_IFDROP 5
-#define ISB_OSDROP 7
+#define ISB_IFRECV   4
+#define ISB_IFDROP   5
+#define ISB_OSDROP   7
 
 struct iface_counters {
 	bool has_ifdrop, has_osdrop, has_ifrecv;
@@ -28,8 +28,8 @@ struct iface_counters {
 struct walk {
 	FILE *fp;
 	bool swap;
-	uint32_t n_ifaces;		 /* in the current section */
-	uint32_t base;			 /* interface index offset of the section */
+	uint32_t n_ifaces; /* in the current section */
+	uint32_t base;     /* interface index offset of the section */
 	struct iface_counters ifs[MAX_INTERFACES];
 };
 
@@ -103,7 +103,8 @@ static int walk_blocks(struct walk *w)
 				return -1;
 			uint32_t magic;
 			memcpy(&magic, hdr + 8, 4);
-			if (magic != BYTE_ORDER_MAGIC && __builtin_bswap32(magic) != BYTE_ORDER_MAGIC)
+			if (magic != BYTE_ORDER_MAGIC &&
+			    __builtin_bswap32(magic) != BYTE_ORDER_MAGIC)
 				return -1;
 			w->swap = magic != BYTE_ORDER_MAGIC;
 			w->base += w->n_ifaces;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 struct nd_pcapng_drops {
-	bool known;	 /* at least one ISB carried a drop counter */
+	bool known;      /* at least one ISB carried a drop counter */
 	uint64_t ifdrop; /* isb_ifdrop summed over interfaces (last ISB of each) */
 	uint64_t osdrop; /* isb_osdrop likewise */
 	uint64_t ifrecv; /* isb_ifrecv likewise */

@@ -22,25 +22,27 @@ struct analyze_opts {
 static void analyze_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netdiag analyze [OPTIONS] FILE...\n"
-		"\n"
-		"Reads pcap and pcapng captures in the order given ('-' = standard input) in one\n"
-		"streaming pass and reports the capture, its TCP connections and the findings.\n"
-		"\n"
-		"Options:\n"
-		"      --json               one JSON document on stdout (schema: docs/json.md)\n"
-		"      --no-color           no colour in the text report (default: colour on a terminal)\n"
-		"  -q, --quiet              no progress bar on stderr\n"
-		"      --max-flows N        TCP connections tracked at once (default 65536);\n"
-		"                           beyond it the least recently active is retired early\n"
-		"      --idle-timeout S     retire a connection after S seconds of capture time\n"
-		"                           without packets (default 600)\n"
-		"      --report-flows N     connections listed in the report, worst first (default 100)\n"
-		"  -h, --help               show this help\n"
-		"\n"
-		"Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
-		"or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
-		"file: what was read before the damage is still analysed and reported).\n");
+	        "Usage: netdiag analyze [OPTIONS] FILE...\n"
+	        "\n"
+	        "Reads pcap and pcapng captures in the order given ('-' = standard input) in one\n"
+	        "streaming pass and reports the capture, its TCP connections and the findings.\n"
+	        "\n"
+	        "Options:\n"
+	        "      --json               one JSON document on stdout (schema: docs/json.md)\n"
+	        "      --no-color           no colour in the text report (default: colour on a "
+	        "terminal)\n"
+	        "  -q, --quiet              no progress bar on stderr\n"
+	        "      --max-flows N        TCP connections tracked at once (default 65536);\n"
+	        "                           beyond it the least recently active is retired early\n"
+	        "      --idle-timeout S     retire a connection after S seconds of capture time\n"
+	        "                           without packets (default 600)\n"
+	        "      --report-flows N     connections listed in the report, worst first (default "
+	        "100)\n"
+	        "  -h, --help               show this help\n"
+	        "\n"
+	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
+	        "or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
+	        "file: what was read before the damage is still analysed and reported).\n");
 }
 
 static int parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out)
@@ -61,14 +63,14 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 {
 	enum { OPT_JSON = 1000, OPT_NO_COLOR, OPT_MAX_FLOWS, OPT_IDLE, OPT_REPORT_FLOWS };
 	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
-	    {"idle-timeout", required_argument, NULL, OPT_IDLE},
-	    {"report-flows", required_argument, NULL, OPT_REPORT_FLOWS},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+	        {"idle-timeout", required_argument, NULL, OPT_IDLE},
+	        {"report-flows", required_argument, NULL, OPT_REPORT_FLOWS},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	uint32_t v;
 	int c;
@@ -148,7 +150,7 @@ static bool analyze_file(struct nd_pipeline *p, const char *path, struct nd_prog
 	if (!nd_decode_linktype_supported(fi->linktype)) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "unsupported link type %d (%s)", fi->linktype,
-			 fi->linktype_name);
+		         fi->linktype_name);
 		nd_capture_reject(r, ND_CAPTURE_UNSUPPORTED_LINK, msg);
 	}
 	struct nd_packet pkt;
@@ -191,7 +193,7 @@ int nd_cmd_analyze(int argc, char **argv)
 	struct nd_pipeline p;
 	if (nd_pipeline_init(&p, &o.cfg)) {
 		fprintf(stderr, "netdiag: out of memory for %u flows (lower --max-flows)\n",
-			o.cfg.tcp.max_flows);
+		        o.cfg.tcp.max_flows);
 		return ND_EXIT_USAGE;
 	}
 	uint64_t total = 0;
@@ -206,11 +208,11 @@ int nd_cmd_analyze(int argc, char **argv)
 	nd_progress_clear(&prog);
 	nd_pipeline_finish(&p);
 	struct nd_report_input in = {
-	    .command = "analyze",
-	    .capture = &p.capture,
-	    .decode = &p.decode,
-	    .tcp = p.tcp,
-	    .findings = &p.findings,
+	        .command = "analyze",
+	        .capture = &p.capture,
+	        .decode = &p.decode,
+	        .tcp = p.tcp,
+	        .findings = &p.findings,
 	};
 	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
 	int wr = o.json ? nd_report_json(stdout, &in) : nd_report_text(stdout, &in, &ro);

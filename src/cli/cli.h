@@ -8,7 +8,7 @@
 
 /* Exit statuses, documented in --help and the README. */
 enum {
-	ND_EXIT_OK = 0,	      /* analysed, nothing at warning or above */
+	ND_EXIT_OK = 0,       /* analysed, nothing at warning or above */
 	ND_EXIT_FINDINGS = 1, /* findings at warning or above */
 	ND_EXIT_USAGE = 2,    /* usage or input error */
 };
@@ -21,7 +21,7 @@ struct nd_progress {
 	uint64_t last_draw_ns;
 	uint64_t start_ns;
 	uint64_t bytes_done_before; /* bytes of earlier files */
-	uint64_t total_size;	    /* sum of known file sizes, 0 if unknown */
+	uint64_t total_size;        /* sum of known file sizes, 0 if unknown */
 };
 void nd_progress_init(struct nd_progress *p, bool enabled, uint64_t total_size);
 void nd_progress_update(struct nd_progress *p, uint64_t pos_in_file, const char *name);

@@ -8,19 +8,19 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netdiag COMMAND [OPTIONS] ...\n"
-		"\n"
-		"Names the root cause of slow or failing Samba/SMB traffic from a packet capture.\n"
-		"\n"
-		"Commands:\n"
-		"  analyze FILE...   analyse pcap/pcapng captures ('-' reads standard input)\n"
-		"\n"
-		"Options:\n"
-		"  -h, --help        show this help (COMMAND --help for a command's options)\n"
-		"  -V, --version     show the version\n"
-		"\n"
-		"Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
-		"or above; 2 usage or input error.\n");
+	        "Usage: netdiag COMMAND [OPTIONS] ...\n"
+	        "\n"
+	        "Names the root cause of slow or failing Samba/SMB traffic from a packet capture.\n"
+	        "\n"
+	        "Commands:\n"
+	        "  analyze FILE...   analyse pcap/pcapng captures ('-' reads standard input)\n"
+	        "\n"
+	        "Options:\n"
+	        "  -h, --help        show this help (COMMAND --help for a command's options)\n"
+	        "  -V, --version     show the version\n"
+	        "\n"
+	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
+	        "or above; 2 usage or input error.\n");
 }
 
 int main(int argc, char **argv)

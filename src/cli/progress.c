@@ -26,7 +26,7 @@ static void draw(struct nd_progress *p, uint64_t done, uint64_t t, const char *n
 	double rate = secs > 0 ? (double)done / secs : 0;
 	if (!p->total_size) {
 		fprintf(stderr, "\r%-24.24s %10.1f MB  %7.1f MB/s ", name, (double)done / 1e6,
-			rate / 1e6);
+		        rate / 1e6);
 		return;
 	}
 	double frac = (double)done / (double)p->total_size;
@@ -38,8 +38,8 @@ static void draw(struct nd_progress *p, uint64_t done, uint64_t t, const char *n
 		bar[i] = i < fill ? '#' : '.';
 	bar[BAR_WIDTH] = 0;
 	double eta = rate > 0 ? (double)(p->total_size - done) / rate : 0;
-	fprintf(stderr, "\r%-24.24s [%s] %5.1f%%  %7.1f MB/s  ETA %d:%02d ", name, bar,
-		frac * 100, rate / 1e6, (int)eta / 60, (int)eta % 60);
+	fprintf(stderr, "\r%-24.24s [%s] %5.1f%%  %7.1f MB/s  ETA %d:%02d ", name, bar, frac * 100,
+	        rate / 1e6, (int)eta / 60, (int)eta % 60);
 }
 
 void nd_progress_update(struct nd_progress *p, uint64_t pos_in_file, const char *name)

@@ -12,7 +12,7 @@ const char *nd_addr_format(int ip_version, const uint8_t addr[16], char *buf, si
 }
 
 const char *nd_endpoint_pair_format(int ip_version, const uint8_t a[16], uint16_t pa,
-				    const uint8_t b[16], uint16_t pb, char *buf, size_t len)
+                                    const uint8_t b[16], uint16_t pb, char *buf, size_t len)
 {
 	char sa[INET6_ADDRSTRLEN], sb[INET6_ADDRSTRLEN];
 	nd_addr_format(ip_version, a, sa, sizeof(sa));

@@ -14,19 +14,28 @@
 typedef int64_t nd_ns;
 
 #define ND_NS_PER_SEC INT64_C(1000000000)
-#define ND_NS_PER_MS INT64_C(1000000)
-#define ND_NS_PER_US INT64_C(1000)
+#define ND_NS_PER_MS  INT64_C(1000000)
+#define ND_NS_PER_US  INT64_C(1000)
 
 #define ND_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define ND_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define ND_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ND_MIN(a, b)    ((a) < (b) ? (a) : (b))
+#define ND_MAX(a, b)    ((a) > (b) ? (a) : (b))
 
-static inline double nd_ns_to_sec(nd_ns t) { return (double)t / 1e9; }
-static inline double nd_ns_to_ms(nd_ns t) { return (double)t / 1e6; }
+static inline double nd_ns_to_sec(nd_ns t)
+{
+	return (double)t / 1e9;
+}
+static inline double nd_ns_to_ms(nd_ns t)
+{
+	return (double)t / 1e6;
+}
 
 /* Unaligned big/little-endian loads: packet data has no alignment promise,
  * so memcpy is the only defined way to read it. */
-static inline uint16_t nd_be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+static inline uint16_t nd_be16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
 static inline uint32_t nd_be24(const uint8_t *p)
 {
 	return ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
@@ -35,7 +44,10 @@ static inline uint32_t nd_be32(const uint8_t *p)
 {
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
-static inline uint16_t nd_le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint16_t nd_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
 static inline uint32_t nd_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
@@ -47,10 +59,22 @@ static inline uint64_t nd_le64(const uint8_t *p)
 }
 
 /* Wrap-safe TCP sequence comparisons (RFC 1982 style). */
-static inline bool nd_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static inline bool nd_seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static inline bool nd_seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static inline bool nd_seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+static inline bool nd_seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+static inline bool nd_seq_le(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+static inline bool nd_seq_gt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+static inline bool nd_seq_ge(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
 
 /* 64-bit FNV-1a, used for flow and request hash tables. */
 static inline uint64_t nd_hash_bytes(uint64_t h, const void *data, size_t len)
@@ -77,12 +101,12 @@ const char *nd_addr_format(int ip_version, const uint8_t addr[16], char *buf, si
 
 /* Formats "a.b.c.d:p -> e.f.g.h:q" (IPv6 in brackets). */
 const char *nd_endpoint_pair_format(int ip_version, const uint8_t a[16], uint16_t pa,
-				    const uint8_t b[16], uint16_t pb, char *buf, size_t len);
+                                    const uint8_t b[16], uint16_t pb, char *buf, size_t len);
 
 /* A log-linear latency histogram: bounded memory, <= 6% bucket width, used
  * for percentiles instead of keeping every sample. Values are nanoseconds. */
 #define ND_HIST_SUB_BITS 4 /* 16 sub-buckets per power of two: <= 6% bucket width */
-#define ND_HIST_BUCKETS (64 * (1 << ND_HIST_SUB_BITS))
+#define ND_HIST_BUCKETS  (64 * (1 << ND_HIST_SUB_BITS))
 struct nd_hist {
 	uint64_t count;
 	nd_ns min, max, sum;

@@ -14,15 +14,15 @@
 #define DLT_IPV6 229
 #endif
 
-#define ETH_P_IPV4 0x0800
-#define ETH_P_IPV6 0x86DD
-#define ETH_P_8021Q 0x8100
-#define ETH_P_8021AD 0x88A8
+#define ETH_P_IPV4     0x0800
+#define ETH_P_IPV6     0x86DD
+#define ETH_P_8021Q    0x8100
+#define ETH_P_8021AD   0x88A8
 #define ETH_P_QINQ_OLD 0x9100
 
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
-#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_    6
+#define IPPROTO_UDP_    17
+#define IPPROTO_ICMP_   1
 #define IPPROTO_ICMPV6_ 58
 
 /* Where the network layer starts and what it is, as found by the link layer. */
@@ -75,13 +75,13 @@ const char *nd_decode_linktype_name(int dlt)
 const char *nd_decode_result_name(enum nd_decode_result r)
 {
 	static const char *const names[ND_DECODE_RESULT_COUNT] = {
-		[ND_DECODE_TCP] = "tcp",
-		[ND_DECODE_OTHER_IP] = "other_ip",
-		[ND_DECODE_IP_FRAGMENT] = "ip_fragment",
-		[ND_DECODE_NOT_IP] = "not_ip",
-		[ND_DECODE_TRUNCATED] = "truncated_header",
-		[ND_DECODE_MALFORMED] = "malformed",
-		[ND_DECODE_UNSUPPORTED_LINK] = "unsupported_link",
+	        [ND_DECODE_TCP] = "tcp",
+	        [ND_DECODE_OTHER_IP] = "other_ip",
+	        [ND_DECODE_IP_FRAGMENT] = "ip_fragment",
+	        [ND_DECODE_NOT_IP] = "not_ip",
+	        [ND_DECODE_TRUNCATED] = "truncated_header",
+	        [ND_DECODE_MALFORMED] = "malformed",
+	        [ND_DECODE_UNSUPPORTED_LINK] = "unsupported_link",
 	};
 	return (unsigned)r < ND_DECODE_RESULT_COUNT ? names[r] : "invalid";
 }
@@ -96,8 +96,8 @@ static int ethertype_ip_version(uint16_t type)
 }
 
 /* Ethernet II with any number of 802.1Q/802.1ad tags. */
-static enum nd_decode_result link_ethernet(const uint8_t *d, uint32_t caplen, struct nd_decoded *out,
-					   struct link_result *lr)
+static enum nd_decode_result link_ethernet(const uint8_t *d, uint32_t caplen,
+                                           struct nd_decoded *out, struct link_result *lr)
 {
 	uint32_t off = 12;
 	if (caplen < 14)
@@ -142,7 +142,7 @@ static enum nd_decode_result link_sll2(const uint8_t *d, uint32_t caplen, struct
  * DLT_NULL and in network order for DLT_LOOP. IPv6 has several AF values
  * across BSDs (24, 28, 30). */
 static enum nd_decode_result link_loopback(const uint8_t *d, uint32_t caplen, int dlt,
-					   struct link_result *lr)
+                                           struct link_result *lr)
 {
 	if (caplen < 4)
 		return ND_DECODE_TRUNCATED;
@@ -172,7 +172,7 @@ static enum nd_decode_result link_raw(const uint8_t *d, uint32_t caplen, struct 
 }
 
 static enum nd_decode_result decode_link(int dlt, const uint8_t *d, uint32_t caplen,
-					 struct nd_decoded *out, struct link_result *lr)
+                                         struct nd_decoded *out, struct link_result *lr)
 {
 	switch (dlt) {
 	case DLT_EN10MB:
@@ -196,7 +196,8 @@ static enum nd_decode_result decode_link(int dlt, const uint8_t *d, uint32_t cap
 /* Payload length the IP header claims, reconciled with the frame: a length
  * of 0 (TSO, as Wireshark presumes) or one longer than the frame on the wire
  * falls back to what the frame carried. */
-static uint32_t reconcile_ip_len(uint32_t claimed_total, uint32_t wire_avail, struct nd_decoded *out)
+static uint32_t reconcile_ip_len(uint32_t claimed_total, uint32_t wire_avail,
+                                 struct nd_decoded *out)
 {
 	if (claimed_total == 0) {
 		out->ip_len_zero = true;
@@ -210,8 +211,8 @@ static uint32_t reconcile_ip_len(uint32_t claimed_total, uint32_t wire_avail, st
 }
 
 static enum nd_decode_result decode_ipv4(const uint8_t *ip, uint32_t cap, uint32_t wire,
-					 struct nd_decoded *out, struct nd_decode_stats *st,
-					 uint32_t *l4_off)
+                                         struct nd_decoded *out, struct nd_decode_stats *st,
+                                         uint32_t *l4_off)
 {
 	if (cap < 20)
 		return ND_DECODE_TRUNCATED;
@@ -249,13 +250,13 @@ static enum nd_decode_result decode_ipv4(const uint8_t *ip, uint32_t cap, uint32
 
 /* Walks IPv6 extension headers up to the upper-layer protocol. */
 static enum nd_decode_result ipv6_walk_ext(const uint8_t *ip, uint32_t cap, struct nd_decoded *out,
-					   struct nd_decode_stats *st, uint32_t *l4_off)
+                                           struct nd_decode_stats *st, uint32_t *l4_off)
 {
 	uint8_t next = ip[6];
 	uint32_t off = 40;
 	for (int guard = 0; guard < 16; guard++) {
 		switch (next) {
-		case 0:	  /* hop-by-hop */
+		case 0:   /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
 		case 135: /* mobility */
@@ -293,8 +294,8 @@ static enum nd_decode_result ipv6_walk_ext(const uint8_t *ip, uint32_t cap, stru
 }
 
 static enum nd_decode_result decode_ipv6(const uint8_t *ip, uint32_t cap, uint32_t wire,
-					 struct nd_decoded *out, struct nd_decode_stats *st,
-					 uint32_t *l4_off)
+                                         struct nd_decoded *out, struct nd_decode_stats *st,
+                                         uint32_t *l4_off)
 {
 	if (cap < 40)
 		return ND_DECODE_TRUNCATED;
@@ -337,7 +338,8 @@ static bool tcp_option_fits(uint8_t kind, uint8_t len)
 	}
 }
 
-static void tcp_option_store(uint8_t kind, uint8_t len, const uint8_t *o, struct nd_tcp_options *opt)
+static void tcp_option_store(uint8_t kind, uint8_t len, const uint8_t *o,
+                             struct nd_tcp_options *opt)
 {
 	switch (kind) {
 	case 2:
@@ -395,7 +397,7 @@ static void decode_tcp_options(const uint8_t *o, uint32_t len, struct nd_tcp_opt
 }
 
 static enum nd_decode_result decode_tcp(const uint8_t *t, uint32_t cap, struct nd_decoded *out,
-					struct nd_decode_stats *st)
+                                        struct nd_decode_stats *st)
 {
 	if (cap < 20)
 		return ND_DECODE_TRUNCATED;
@@ -434,8 +436,9 @@ static void count_proto(uint8_t proto, struct nd_decode_stats *st)
 		st->other_proto++;
 }
 
-static enum nd_decode_result decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t len,
-					  struct nd_decoded *out, struct nd_decode_stats *st)
+static enum nd_decode_result decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
+                                          uint32_t len, struct nd_decoded *out,
+                                          struct nd_decode_stats *st)
 {
 	struct link_result lr = {0};
 	enum nd_decode_result r = decode_link(dlt, data, caplen, out, &lr);
@@ -453,7 +456,7 @@ static enum nd_decode_result decode_frame(int dlt, const uint8_t *data, uint32_t
 	uint32_t wire = len > lr.offset ? len - lr.offset : 0;
 	uint32_t l4 = 0;
 	r = lr.ip_version == 4 ? decode_ipv4(ip, cap, wire, out, st, &l4)
-			       : decode_ipv6(ip, cap, wire, out, st, &l4);
+	                       : decode_ipv6(ip, cap, wire, out, st, &l4);
 	if (r != ND_DECODE_TCP)
 		return r;
 	if (out->ip_len_zero && st)
@@ -468,7 +471,7 @@ static enum nd_decode_result decode_frame(int dlt, const uint8_t *data, uint32_t
 }
 
 enum nd_decode_result nd_decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t len,
-				      struct nd_decoded *out, struct nd_decode_stats *st)
+                                      struct nd_decoded *out, struct nd_decode_stats *st)
 {
 	memset(out, 0, sizeof(*out));
 	if (len < caplen)

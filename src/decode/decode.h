@@ -9,12 +9,12 @@
 #include "common/common.h"
 
 enum nd_decode_result {
-	ND_DECODE_TCP = 0,	  /* a TCP segment: the tcp fields are valid */
-	ND_DECODE_OTHER_IP,	  /* IPv4/IPv6 but not TCP (UDP, ICMP, ...) */
-	ND_DECODE_IP_FRAGMENT,	  /* a fragment: counted, not reassembled */
-	ND_DECODE_NOT_IP,	  /* ARP, LLC, other ethertypes */
-	ND_DECODE_TRUNCATED,	  /* a header needed for decoding was cut by the snaplen */
-	ND_DECODE_MALFORMED,	  /* a header is inconsistent (bad version, length, ...) */
+	ND_DECODE_TCP = 0,     /* a TCP segment: the tcp fields are valid */
+	ND_DECODE_OTHER_IP,    /* IPv4/IPv6 but not TCP (UDP, ICMP, ...) */
+	ND_DECODE_IP_FRAGMENT, /* a fragment: counted, not reassembled */
+	ND_DECODE_NOT_IP,      /* ARP, LLC, other ethertypes */
+	ND_DECODE_TRUNCATED,   /* a header needed for decoding was cut by the snaplen */
+	ND_DECODE_MALFORMED,   /* a header is inconsistent (bad version, length, ...) */
 	ND_DECODE_UNSUPPORTED_LINK,
 	ND_DECODE_RESULT_COUNT
 };
@@ -44,8 +44,8 @@ struct nd_tcp_options {
 
 struct nd_decoded {
 	/* link layer */
-	uint8_t n_vlan;	   /* 802.1Q / 802.1ad tags seen (up to 2 recorded) */
-	uint16_t vlan[2];  /* VLAN ids, outer first */
+	uint8_t n_vlan;     /* 802.1Q / 802.1ad tags seen (up to 2 recorded) */
+	uint16_t vlan[2];   /* VLAN ids, outer first */
 	uint32_t l3_offset; /* offset of the IP header in the frame */
 
 	/* network layer */
@@ -54,21 +54,21 @@ struct nd_decoded {
 	uint8_t src[16], dst[16];
 	uint16_t ip_id;
 	uint8_t ttl;
-	bool ip_len_zero;	   /* IPv4 total / IPv6 payload length of 0: TSO presumed */
+	bool ip_len_zero;          /* IPv4 total / IPv6 payload length of 0: TSO presumed */
 	bool ip_len_exceeds_frame; /* IP length larger than the frame on the wire */
-	bool ip_options;	   /* IPv4 options or IPv6 extension headers present */
+	bool ip_options;           /* IPv4 options or IPv6 extension headers present */
 	uint32_t ip_payload_len;   /* from the IP length (or frame when 0/too long) */
 
 	/* TCP */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint8_t flags; /* enum nd_tcp_flag bits */
-	uint16_t window;   /* raw, unscaled */
+	uint8_t flags;   /* enum nd_tcp_flag bits */
+	uint16_t window; /* raw, unscaled */
 	uint8_t tcp_hdr_len;
 	struct nd_tcp_options opt;
-	uint32_t seglen;	 /* payload length the packet had on the wire */
+	uint32_t seglen;         /* payload length the packet had on the wire */
 	uint32_t payload_caplen; /* payload bytes present in the capture */
-	const uint8_t *payload;	 /* first payload byte (payload_caplen bytes valid) */
+	const uint8_t *payload;  /* first payload byte (payload_caplen bytes valid) */
 
 	bool truncated; /* the frame was cut by the snaplen (caplen < len) */
 };
@@ -94,7 +94,7 @@ const char *nd_decode_linktype_name(int dlt);
 /* Decodes one frame. data has caplen bytes; len is the wire length. Counters
  * in stats (may be NULL) are updated. */
 enum nd_decode_result nd_decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t len,
-				      struct nd_decoded *out, struct nd_decode_stats *stats);
+                                      struct nd_decoded *out, struct nd_decode_stats *stats);
 
 const char *nd_decode_result_name(enum nd_decode_result r);
 

@@ -22,19 +22,20 @@ enum nd_severity {
 
 struct nd_evidence {
 	const char *name; /* static, snake_case: the JSON key */
-	bool is_real;	  /* value_real is meaningful instead of value */
+	bool is_real;     /* value_real is meaningful instead of value */
 	uint64_t value;
 	double value_real;
 };
 
 struct nd_finding {
-	const char *id;		  /* static, e.g. "tcp.oversized_segments" */
+	const char *id; /* static, e.g. "tcp.oversized_segments" */
 	enum nd_severity severity;
-	const char *subject_kind; /* static: "capture", "flow", "share", "interface", "path", "file" */
+	const char
+	        *subject_kind; /* static: "capture", "flow", "share", "interface", "path", "file" */
 	char subject[256];
 	nd_ns first_ts, last_ts; /* 0 when not tied to time */
-	char summary[512];	 /* one sentence: what is wrong */
-	char advice[1024];	 /* what to do about it */
+	char summary[512];       /* one sentence: what is wrong */
+	char advice[1024];       /* what to do about it */
 	size_t n_evidence;
 	struct nd_evidence evidence[ND_FINDING_MAX_EVIDENCE];
 };
@@ -47,7 +48,7 @@ struct nd_findings {
 /* Appends a zeroed finding with id, severity and subject kind set; NULL only
  * when out of memory. */
 struct nd_finding *nd_findings_add(struct nd_findings *fs, const char *id, enum nd_severity sev,
-				   const char *subject_kind);
+                                   const char *subject_kind);
 void nd_finding_evidence(struct nd_finding *f, const char *name, uint64_t value);
 void nd_finding_evidence_real(struct nd_finding *f, const char *name, double value);
 

@@ -4,7 +4,7 @@
 #include "diag/diag.h"
 
 struct nd_finding *nd_findings_add(struct nd_findings *fs, const char *id, enum nd_severity sev,
-				   const char *subject_kind)
+                                   const char *subject_kind)
 {
 	if (fs->count == fs->cap) {
 		size_t cap = fs->cap ? fs->cap * 2 : 16;
@@ -32,7 +32,7 @@ void nd_finding_evidence_real(struct nd_finding *f, const char *name, double val
 {
 	if (f->n_evidence < ND_FINDING_MAX_EVIDENCE)
 		f->evidence[f->n_evidence++] =
-		    (struct nd_evidence){.name = name, .is_real = true, .value_real = value};
+		        (struct nd_evidence){.name = name, .is_real = true, .value_real = value};
 }
 
 static int finding_cmp(const void *a, const void *b)

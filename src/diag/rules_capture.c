@@ -30,14 +30,15 @@ static void rule_unreadable_inputs(const struct nd_diag_input *in, struct nd_fin
 		const struct nd_capture_file_info *fi = &in->capture->files[i];
 		if (fi->status == ND_CAPTURE_OK)
 			continue;
-		struct nd_finding *f = nd_findings_add(out, "capture.input_error", ND_SEV_ERROR, "file");
+		struct nd_finding *f =
+		        nd_findings_add(out, "capture.input_error", ND_SEV_ERROR, "file");
 		if (!f)
 			return;
 		nd_str_copy(f->subject, sizeof(f->subject), fi->path);
 		f->first_ts = fi->first_ts;
 		f->last_ts = fi->last_ts;
 		snprintf(f->summary, sizeof(f->summary), "%.200s: %.250s; the report is partial",
-			 fi->path, fi->error);
+		         fi->path, fi->error);
 		nd_str_copy(f->advice, sizeof(f->advice), status_advice(fi->status));
 		nd_finding_evidence(f, "packets_read", fi->packets);
 	}
@@ -50,19 +51,19 @@ static void rule_truncated(const struct nd_diag_input *in, struct nd_findings *o
 	if (!t.truncated_packets)
 		return;
 	struct nd_finding *f =
-	    nd_findings_add(out, "capture.truncated_packets", ND_SEV_INFO, "capture");
+	        nd_findings_add(out, "capture.truncated_packets", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "capture");
 	f->first_ts = t.first_ts;
 	f->last_ts = t.last_ts;
 	snprintf(f->summary, sizeof(f->summary),
-		 "%llu of %llu packets were cut short by the capture's snapshot length; TCP "
-		 "analysis uses their on-wire lengths, but protocol content past the cut is unseen",
-		 (unsigned long long)t.truncated_packets, (unsigned long long)t.packets);
+	         "%llu of %llu packets were cut short by the capture's snapshot length; TCP "
+	         "analysis uses their on-wire lengths, but protocol content past the cut is unseen",
+	         (unsigned long long)t.truncated_packets, (unsigned long long)t.packets);
 	snprintf(f->advice, sizeof(f->advice),
-		 "To see SMB operations in full, capture whole packets: `tcpdump -s 0` or "
-		 "`netdiag capture IFACE --snaplen 0`.");
+	         "To see SMB operations in full, capture whole packets: `tcpdump -s 0` or "
+	         "`netdiag capture IFACE --snaplen 0`.");
 	nd_finding_evidence(f, "truncated_packets", t.truncated_packets);
 	nd_finding_evidence(f, "packets", t.packets);
 }
@@ -80,15 +81,15 @@ static void rule_capture_drops(const struct nd_diag_input *in, struct nd_finding
 	f->first_ts = t.first_ts;
 	f->last_ts = t.last_ts;
 	snprintf(f->summary, sizeof(f->summary),
-		 "The capture tool recorded %llu packets it did not capture (%llu dropped by "
-		 "the interface, %llu by the kernel or its buffer); gaps in TCP streams may be "
-		 "the capture's loss, not the network's",
-		 (unsigned long long)(t.drops_if + t.drops_kernel), (unsigned long long)t.drops_if,
-		 (unsigned long long)t.drops_kernel);
+	         "The capture tool recorded %llu packets it did not capture (%llu dropped by "
+	         "the interface, %llu by the kernel or its buffer); gaps in TCP streams may be "
+	         "the capture's loss, not the network's",
+	         (unsigned long long)(t.drops_if + t.drops_kernel), (unsigned long long)t.drops_if,
+	         (unsigned long long)t.drops_kernel);
 	snprintf(f->advice, sizeof(f->advice),
-		 "Capture again with a larger buffer and a filter on the traffic of interest, "
-		 "e.g. `netdiag capture IFACE --smb --buffer 64` or `tcpdump -B 65536 -w FILE "
-		 "'tcp port 445'`, and write to a fast local disk.");
+	         "Capture again with a larger buffer and a filter on the traffic of interest, "
+	         "e.g. `netdiag capture IFACE --smb --buffer 64` or `tcpdump -B 65536 -w FILE "
+	         "'tcp port 445'`, and write to a fast local disk.");
 	nd_finding_evidence(f, "dropped_by_interface", t.drops_if);
 	nd_finding_evidence(f, "dropped_by_kernel", t.drops_kernel);
 	nd_finding_evidence(f, "packets_captured", t.packets);
@@ -104,12 +105,12 @@ static void rule_fragments(const struct nd_diag_input *in, struct nd_findings *o
 		return;
 	snprintf(f->subject, sizeof(f->subject), "capture");
 	snprintf(f->summary, sizeof(f->summary),
-		 "%llu IP fragments were seen; netdiag counts them but does not reassemble "
-		 "them, so TCP segments inside fragments are not analysed",
-		 (unsigned long long)frags);
+	         "%llu IP fragments were seen; netdiag counts them but does not reassemble "
+	         "them, so TCP segments inside fragments are not analysed",
+	         (unsigned long long)frags);
 	snprintf(f->advice, sizeof(f->advice),
-		 "Fragmented TCP usually means a tunnel or a path MTU problem; check the MTU "
-		 "along the path (`netdiag offload IFACE`, `ip link`).");
+	         "Fragmented TCP usually means a tunnel or a path MTU problem; check the MTU "
+	         "along the path (`netdiag offload IFACE`, `ip link`).");
 	nd_finding_evidence(f, "ipv4_fragments", in->decode->ipv4_fragments);
 	nd_finding_evidence(f, "ipv6_fragments", in->decode->ipv6_fragments);
 }
@@ -121,17 +122,17 @@ static void rule_malformed(const struct nd_diag_input *in, struct nd_findings *o
 	if (!bad && !cut)
 		return;
 	struct nd_finding *f =
-	    nd_findings_add(out, "capture.undecodable_packets", ND_SEV_INFO, "capture");
+	        nd_findings_add(out, "capture.undecodable_packets", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
 	snprintf(f->subject, sizeof(f->subject), "capture");
 	snprintf(f->summary, sizeof(f->summary),
-		 "%llu packets had inconsistent IP/TCP headers and %llu were cut before their "
-		 "headers ended; they were skipped",
-		 (unsigned long long)bad, (unsigned long long)cut);
+	         "%llu packets had inconsistent IP/TCP headers and %llu were cut before their "
+	         "headers ended; they were skipped",
+	         (unsigned long long)bad, (unsigned long long)cut);
 	snprintf(f->advice, sizeof(f->advice),
-		 "A few are normal on a busy link; many point at a capture snapshot length below "
-		 "the header size or at a device rewriting packets.");
+	         "A few are normal on a busy link; many point at a capture snapshot length below "
+	         "the header size or at a device rewriting packets.");
 	nd_finding_evidence(f, "malformed", bad);
 	nd_finding_evidence(f, "truncated_headers", cut);
 }

@@ -12,7 +12,7 @@ void nd_pipeline_packet(struct nd_pipeline *p, const struct nd_packet *pkt)
 {
 	struct nd_decoded d;
 	enum nd_decode_result r =
-	    nd_decode_frame(pkt->linktype, pkt->data, pkt->caplen, pkt->len, &d, &p->decode);
+	        nd_decode_frame(pkt->linktype, pkt->data, pkt->caplen, pkt->len, &d, &p->decode);
 	if (r != ND_DECODE_TCP)
 		return;
 	int dir;
@@ -25,9 +25,9 @@ void nd_pipeline_finish(struct nd_pipeline *p)
 		return;
 	nd_tcp_finish(p->tcp);
 	struct nd_diag_input in = {
-	    .capture = &p->capture,
-	    .decode = &p->decode,
-	    .tcp = p->tcp,
+	        .capture = &p->capture,
+	        .decode = &p->decode,
+	        .tcp = p->tcp,
 	};
 	nd_diag_run(&in, &p->findings);
 	p->finished = true;

@@ -24,7 +24,8 @@ struct nd_report_options {
 };
 
 /* 0 on success, -1 on a write error. */
-int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_report_options *opt);
+int nd_report_text(FILE *out, const struct nd_report_input *in,
+                   const struct nd_report_options *opt);
 int nd_report_json(FILE *out, const struct nd_report_input *in);
 
 /* "2026-11-23T17:52:02.123456Z" (UTC, microseconds); "" for 0. */

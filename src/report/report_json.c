@@ -9,7 +9,10 @@
 #include "report/report.h"
 #include "report/report_internal.h"
 
-static json_object *j_u64(uint64_t v) { return json_object_new_uint64(v); }
+static json_object *j_u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
 
 static json_object *j_time(nd_ns t)
 {
@@ -31,7 +34,10 @@ static json_object *j_duration(nd_ns a, nd_ns b)
 	return j_real(a && b >= a ? nd_ns_to_sec(b - a) : 0.0, 6);
 }
 
-static void add(json_object *o, const char *k, json_object *v) { json_object_object_add(o, k, v); }
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
 
 static json_object *capture_file_json(const struct nd_capture_file_info *f)
 {
@@ -39,10 +45,11 @@ static json_object *capture_file_json(const struct nd_capture_file_info *f)
 	add(o, "path", json_object_new_string(f->path));
 	add(o, "status", json_object_new_string(nd_report_capture_status_name(f->status)));
 	add(o, "error", f->error[0] ? json_object_new_string(f->error) : NULL);
-	add(o, "format", f->linktype >= 0 ? json_object_new_string(f->pcapng ? "pcapng" : "pcap")
-					  : NULL);
+	add(o, "format",
+	    f->linktype >= 0 ? json_object_new_string(f->pcapng ? "pcapng" : "pcap") : NULL);
 	add(o, "link_type", f->linktype >= 0 ? json_object_new_int(f->linktype) : NULL);
-	add(o, "link_type_name", f->linktype >= 0 ? json_object_new_string(f->linktype_name) : NULL);
+	add(o, "link_type_name",
+	    f->linktype >= 0 ? json_object_new_string(f->linktype_name) : NULL);
 	add(o, "snaplen", j_u64(f->snaplen));
 	add(o, "packets", j_u64(f->packets));
 	add(o, "bytes", j_u64(f->wire_bytes));
@@ -194,8 +201,7 @@ static json_object *finding_json(const struct nd_finding *f)
 	json_object *ev = json_object_new_object();
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		const struct nd_evidence *e = &f->evidence[i];
-		add(ev, e->name,
-		    e->is_real ? j_real(e->value_real, 6) : j_u64(e->value));
+		add(ev, e->name, e->is_real ? j_real(e->value_real, 6) : j_u64(e->value));
 	}
 	add(o, "evidence", ev);
 	add(o, "advice", json_object_new_string(f->advice));
@@ -228,7 +234,8 @@ int nd_report_json(FILE *out, const struct nd_report_input *in)
 	add(root, "smb", json_object_new_object());
 	add(root, "findings", findings_json(in->findings));
 	const char *s = json_object_to_json_string_ext(
-	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	        root,
+	        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	int rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
 	json_object_put(root);
 	return rc;

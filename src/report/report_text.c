@@ -26,12 +26,15 @@ static void outf(struct text_out *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *sgr(const struct text_out *o, const char *code) { return o->color ? code : ""; }
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
-#define RED "\033[31m"
+static const char *sgr(const struct text_out *o, const char *code)
+{
+	return o->color ? code : "";
+}
+#define BOLD   "\033[1m"
+#define RESET  "\033[0m"
+#define RED    "\033[31m"
 #define YELLOW "\033[33m"
-#define CYAN "\033[36m"
+#define CYAN   "\033[36m"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -70,7 +73,9 @@ static void capture_file_row(struct text_out *o, const struct nd_capture_file_in
 	if (f->drops_known)
 		snprintf(drops, sizeof(drops), "%" PRIu64, f->drops_if + f->drops_kernel);
 	outf(o, "  %-*.*s  %-6s  %-10s %9" PRIu64 " %10s %9" PRIu64 " %6s  %s\n", pw, pw, f->path,
-	     f->linktype < 0 ? "-" : f->pcapng ? "pcapng" : "pcap",
+	     f->linktype < 0 ? "-"
+	     : f->pcapng     ? "pcapng"
+	                     : "pcap",
 	     f->linktype < 0 ? "-" : f->linktype_name, f->packets,
 	     human_bytes(f->wire_bytes, b1, sizeof(b1)), f->truncated_packets, drops,
 	     nd_report_capture_status_name(f->status));
@@ -139,7 +144,7 @@ static void tcp_section(struct text_out *o, const struct nd_report_input *in)
 	if (n > TEXT_MAX_FLOWS || t->report_flows_dropped)
 		outf(o, "  ... %" PRIu64 " more connections not shown (see --json)\n",
 		     (uint64_t)(n > TEXT_MAX_FLOWS ? n - TEXT_MAX_FLOWS : 0) +
-			 t->report_flows_dropped);
+		             t->report_flows_dropped);
 }
 
 static const char *severity_color(enum nd_severity s)

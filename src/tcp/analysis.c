@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "tcp/tcp_internal.h"
 
-void nd_tcp_analysis_init(struct nd_tcp_flow *f) { (void)f; }
+void nd_tcp_analysis_init(struct nd_tcp_flow *f)
+{
+	(void)f;
+}
 
 static void note_syn_options(struct nd_tcp_dir_summary *ds, const struct nd_decoded *d)
 {
@@ -14,7 +17,7 @@ static void note_syn_options(struct nd_tcp_dir_summary *ds, const struct nd_deco
 }
 
 void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_decoded *d, int dir, nd_ns ts,
-			     uint64_t frame)
+                             uint64_t frame)
 {
 	(void)ts;
 	(void)frame;
@@ -43,10 +46,13 @@ void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_decoded *d, 
 	}
 }
 
-void nd_tcp_analysis_retire(struct nd_tcp_flow *f) { (void)f; }
+void nd_tcp_analysis_retire(struct nd_tcp_flow *f)
+{
+	(void)f;
+}
 
 bool nd_tcp_analysis_is_new_connection(const struct nd_tcp_flow *f, const struct nd_decoded *d,
-				       int dir)
+                                       int dir)
 {
 	if ((d->flags & (ND_TCP_SYN | ND_TCP_ACK)) != ND_TCP_SYN)
 		return false;

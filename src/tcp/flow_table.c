@@ -4,16 +4,16 @@
 #include "tcp/tcp.h"
 #include "tcp/tcp_internal.h"
 
-#define DEFAULT_MAX_FLOWS 65536u
+#define DEFAULT_MAX_FLOWS    65536u
 #define DEFAULT_IDLE_TIMEOUT (600 * ND_NS_PER_SEC)
 #define DEFAULT_REPORT_FLOWS 100u
-#define NIL 0u /* list and chain links are index + 1; 0 terminates */
+#define NIL                  0u /* list and chain links are index + 1; 0 terminates */
 
 struct nd_tcp_table {
 	struct nd_tcp_config cfg;
 	struct nd_tcp_flow *pool; /* calloc'd: pages are touched only when used */
-	uint32_t used_hw;	  /* slots ever handed out */
-	uint32_t free_head;	  /* free slots, chained through hash_next */
+	uint32_t used_hw;         /* slots ever handed out */
+	uint32_t free_head;       /* free slots, chained through hash_next */
 	uint32_t *buckets;
 	uint32_t bucket_mask;
 	uint32_t lru_head, lru_tail; /* most / least recently active */
@@ -89,11 +89,11 @@ static int flow_match(const struct nd_tcp_flow *f, const struct nd_decoded *d)
 	const struct nd_tcp_flow_summary *s = &f->s;
 	if (s->ip_version != d->ip_version)
 		return -1;
-	if (s->port[0] == d->sport && s->port[1] == d->dport &&
-	    !memcmp(s->addr[0], d->src, 16) && !memcmp(s->addr[1], d->dst, 16))
+	if (s->port[0] == d->sport && s->port[1] == d->dport && !memcmp(s->addr[0], d->src, 16) &&
+	    !memcmp(s->addr[1], d->dst, 16))
 		return 0;
-	if (s->port[0] == d->dport && s->port[1] == d->sport &&
-	    !memcmp(s->addr[0], d->dst, 16) && !memcmp(s->addr[1], d->src, 16))
+	if (s->port[0] == d->dport && s->port[1] == d->sport && !memcmp(s->addr[0], d->dst, 16) &&
+	    !memcmp(s->addr[1], d->src, 16))
 		return 1;
 	return -1;
 }
@@ -244,7 +244,7 @@ static bool source_is_client(const struct nd_decoded *d)
 }
 
 static struct nd_tcp_flow *flow_create(struct nd_tcp_table *t, const struct nd_decoded *d,
-				       uint32_t bucket, nd_ns ts, uint32_t file, uint64_t frame)
+                                       uint32_t bucket, nd_ns ts, uint32_t file, uint64_t frame)
 {
 	struct nd_tcp_flow *f = slot_take(t);
 	memset(f, 0, sizeof(*f));
@@ -274,7 +274,7 @@ static struct nd_tcp_flow *flow_create(struct nd_tcp_table *t, const struct nd_d
 }
 
 static struct nd_tcp_flow *flow_find(struct nd_tcp_table *t, const struct nd_decoded *d,
-				     uint32_t bucket, int *dir)
+                                     uint32_t bucket, int *dir)
 {
 	for (uint32_t l = t->buckets[bucket]; l; l = slot(t, l)->hash_next) {
 		struct nd_tcp_flow *f = slot(t, l);
@@ -288,7 +288,7 @@ static struct nd_tcp_flow *flow_find(struct nd_tcp_table *t, const struct nd_dec
 }
 
 struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decoded *d, nd_ns ts,
-				   uint32_t file_index, uint64_t frame, int *dir)
+                                   uint32_t file_index, uint64_t frame, int *dir)
 {
 	expire_idle(t, ts);
 	uint32_t bucket = pair_hash(d) & t->bucket_mask;
@@ -332,9 +332,15 @@ void nd_tcp_finish(struct nd_tcp_table *t)
 	t->finished = true;
 }
 
-const struct nd_tcp_totals *nd_tcp_get_totals(const struct nd_tcp_table *t) { return &t->totals; }
+const struct nd_tcp_totals *nd_tcp_get_totals(const struct nd_tcp_table *t)
+{
+	return &t->totals;
+}
 
-uint32_t nd_tcp_max_flows(const struct nd_tcp_table *t) { return t->cfg.max_flows; }
+uint32_t nd_tcp_max_flows(const struct nd_tcp_table *t)
+{
+	return t->cfg.max_flows;
+}
 
 size_t nd_tcp_report_flows(const struct nd_tcp_table *t, const struct nd_tcp_flow_summary **flows)
 {
@@ -342,4 +348,7 @@ size_t nd_tcp_report_flows(const struct nd_tcp_table *t, const struct nd_tcp_flo
 	return t->n_report;
 }
 
-const struct nd_tcp_flow_summary *nd_tcp_flow_summary(const struct nd_tcp_flow *f) { return &f->s; }
+const struct nd_tcp_flow_summary *nd_tcp_flow_summary(const struct nd_tcp_flow *f)
+{
+	return &f->s;
+}

@@ -13,15 +13,15 @@
 #include "decode/decode.h"
 
 struct nd_tcp_config {
-	uint32_t max_flows;	    /* pool size; 0 = default (65536) */
-	nd_ns idle_timeout;	    /* 0 = default (10 minutes of capture time) */
-	uint32_t max_report_flows;  /* notable flows kept for the report; 0 = 100 */
+	uint32_t max_flows;        /* pool size; 0 = default (65536) */
+	nd_ns idle_timeout;        /* 0 = default (10 minutes of capture time) */
+	uint32_t max_report_flows; /* notable flows kept for the report; 0 = 100 */
 };
 
 enum nd_tcp_flow_end {
 	ND_TCP_END_OPEN = 0,   /* still open when the capture ended */
-	ND_TCP_END_FIN,	       /* closed by FIN */
-	ND_TCP_END_RST,	       /* reset */
+	ND_TCP_END_FIN,        /* closed by FIN */
+	ND_TCP_END_RST,        /* reset */
 	ND_TCP_END_IDLE,       /* retired after the idle timeout */
 	ND_TCP_END_TABLE_FULL, /* retired early: the table was full */
 	ND_TCP_END_REUSED,     /* a new SYN on the same ports started a new flow */
@@ -29,11 +29,11 @@ enum nd_tcp_flow_end {
 
 struct nd_tcp_dir_summary {
 	uint64_t packets;
-	uint64_t payload_bytes;	 /* sum of segment lengths on the wire */
+	uint64_t payload_bytes;  /* sum of segment lengths on the wire */
 	uint64_t captured_bytes; /* payload bytes present in the capture */
 	uint32_t syn, fin, rst;
-	uint16_t mss;	/* announced in this direction's SYN; 0 = not seen */
-	int8_t wscale;	/* -1 = not seen */
+	uint16_t mss;  /* announced in this direction's SYN; 0 = not seen */
+	int8_t wscale; /* -1 = not seen */
 	bool sack_permitted, timestamps;
 };
 
@@ -53,11 +53,11 @@ struct nd_tcp_flow_summary {
 struct nd_tcp_totals {
 	uint64_t segments;
 	uint64_t payload_bytes;
-	uint64_t flows;		 /* flows created */
-	uint64_t flows_active_max; /* most flows alive at once */
-	uint64_t evicted_idle;	 /* retired by the idle timeout */
-	uint64_t evicted_table_full; /* retired early because the table was full */
-	uint64_t port_reuse;	 /* new connection on a 4-tuple still in the table */
+	uint64_t flows;                /* flows created */
+	uint64_t flows_active_max;     /* most flows alive at once */
+	uint64_t evicted_idle;         /* retired by the idle timeout */
+	uint64_t evicted_table_full;   /* retired early because the table was full */
+	uint64_t port_reuse;           /* new connection on a 4-tuple still in the table */
 	uint64_t report_flows_dropped; /* retired flows not kept in the notable list */
 };
 
@@ -70,7 +70,7 @@ void nd_tcp_table_free(struct nd_tcp_table *t);
 /* Accounts one decoded TCP segment (result ND_DECODE_TCP) seen at ts.
  * Returns its flow and the direction (0 = client to server) in *dir. */
 struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decoded *d, nd_ns ts,
-				   uint32_t file_index, uint64_t frame, int *dir);
+                                   uint32_t file_index, uint64_t frame, int *dir);
 
 /* Retires every flow still alive (end of input). */
 void nd_tcp_finish(struct nd_tcp_table *t);

@@ -18,12 +18,12 @@ struct nd_tcp_flow {
 
 void nd_tcp_analysis_init(struct nd_tcp_flow *f);
 void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_decoded *d, int dir, nd_ns ts,
-			     uint64_t frame);
+                             uint64_t frame);
 /* Called once when the flow leaves the table, before its summary is kept. */
 void nd_tcp_analysis_retire(struct nd_tcp_flow *f);
 /* A SYN that starts a new connection on the same 4-tuple (new ISN). */
 bool nd_tcp_analysis_is_new_connection(const struct nd_tcp_flow *f, const struct nd_decoded *d,
-				       int dir);
+                                       int dir);
 /* How notable a retired flow is for the report: higher is worse. */
 uint64_t nd_tcp_flow_score(const struct nd_tcp_flow_summary *s);
 
