@@ -20,6 +20,8 @@ struct nd_tcp_table {
 	uint32_t n_active;
 	uint64_t next_id;
 	struct nd_tcp_totals totals;
+	struct nd_tcp_stream_ops ops;
+	bool has_ops;
 	struct nd_tcp_flow_summary *report; /* min-heap by score until finish */
 	size_t n_report;
 	bool finished;
@@ -199,6 +201,9 @@ static void flow_retire(struct nd_tcp_table *t, struct nd_tcp_flow *f, enum nd_t
 	else if (why == ND_TCP_END_TABLE_FULL)
 		t->totals.evicted_table_full++;
 	nd_tcp_analysis_retire(f);
+	if (t->has_ops && t->ops.close)
+		t->ops.close(t->ops.ctx, f);
+	f->app = NULL;
 	report_offer(t, &f->s);
 	hash_unlink(t, f);
 	lru_unlink(t, f);
@@ -309,8 +314,22 @@ struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decod
 	t->totals.segments++;
 	t->totals.payload_bytes += d->seglen;
 	nd_tcp_analysis_segment(f, d, *dir, ts, frame);
+	struct nd_tcp_chunk base = {
+	    .ts = ts, .file = file_index, .frame = frame, .data = d->payload,
+	    .caplen = d->payload_caplen, .len = d->seglen,
+	};
+	nd_tcp_stream_segment(t->has_ops ? &t->ops : NULL, f, d, *dir, &base);
 	return f;
 }
+
+void nd_tcp_set_stream_consumer(struct nd_tcp_table *t, const struct nd_tcp_stream_ops *ops)
+{
+	t->has_ops = ops != NULL;
+	if (ops)
+		t->ops = *ops;
+}
+
+void **nd_tcp_flow_app(struct nd_tcp_flow *f) { return &f->app; }
 
 static int report_cmp_desc(const void *a, const void *b)
 {

@@ -27,6 +27,30 @@ enum nd_tcp_flow_end {
 	ND_TCP_END_REUSED,     /* a new SYN on the same ports started a new flow */
 };
 
+/* Per-direction analysis counters; the Wireshark-named ones follow
+ * tcp.analysis.* of Wireshark 4.0 (docs/tcp-analysis.md says where netdiag
+ * differs). Each counts segments sent in this direction. */
+struct nd_tcp_counts {
+	uint64_t lost_segment;		  /* previous segment not captured */
+	uint64_t ack_lost_segment;	  /* ACKed segment that was not captured */
+	uint64_t retransmission;	  /* superset: includes fast and spurious */
+	uint64_t fast_retransmission;
+	uint64_t spurious_retransmission;
+	uint64_t out_of_order;
+	uint64_t duplicate_ack;
+	uint64_t zero_window;
+	uint64_t zero_window_probe;
+	uint64_t zero_window_probe_ack;
+	uint64_t window_full;
+	uint64_t window_update;
+	uint64_t keep_alive;
+	uint64_t keep_alive_ack;
+	/* beyond Wireshark */
+	uint64_t oversized_segment;	/* payload above the peer's MSS (or MTU-derived MSS) */
+	uint64_t dup_ack_storm;		/* runs of >= storm threshold duplicate ACKs */
+	uint64_t retransmitted_bytes;
+};
+
 struct nd_tcp_dir_summary {
 	uint64_t packets;
 	uint64_t payload_bytes;  /* sum of segment lengths on the wire */
@@ -35,6 +59,13 @@ struct nd_tcp_dir_summary {
 	uint16_t mss;  /* announced in this direction's SYN; 0 = not seen */
 	int8_t wscale; /* -1 = not seen */
 	bool sack_permitted, timestamps;
+	struct nd_tcp_counts an;
+	uint32_t max_segment;	      /* largest payload sent */
+	uint64_t longest_dup_ack_run; /* in this direction's ACKs */
+	/* RTT of this direction's data, measured at its ACKs (Karn: never from
+	 * retransmitted data). */
+	uint64_t rtt_samples;
+	nd_ns rtt_min, rtt_avg, rtt_p95, rtt_max;
 };
 
 struct nd_tcp_flow_summary {
@@ -43,6 +74,7 @@ struct nd_tcp_flow_summary {
 	uint8_t addr[2][16];
 	uint16_t port[2];
 	bool handshake_seen; /* the client's SYN was captured */
+	nd_ns irtt;	     /* SYN to first ACK, 0 when unknown */
 	nd_ns first_ts, last_ts;
 	uint32_t first_file;
 	uint64_t first_frame;
@@ -64,6 +96,40 @@ struct nd_tcp_totals {
 struct nd_tcp_table;
 struct nd_tcp_flow;
 
+/* In-order payload for a protocol decoder (the smb module), without copies:
+ * data points into the packet being processed and is valid only during the
+ * call. Offsets count payload bytes of one direction from the first byte
+ * after the SYN (or from the first byte seen when the SYN was not captured). */
+struct nd_tcp_chunk {
+	nd_ns ts;
+	uint32_t file;
+	uint64_t frame;
+	uint64_t offset;     /* stream offset of data[0] */
+	uint32_t len;	     /* bytes on the wire from offset */
+	uint32_t caplen;     /* bytes present at data (< len when the snaplen cut them) */
+	const uint8_t *data;
+	/* The chunk lies below data already delivered: it is a late or
+	 * retransmitted segment covering a hole that was skipped earlier (see
+	 * struct nd_tcp_stream_ops.data). */
+	bool fills_hole;
+};
+
+/* Delivery contract: for each direction, chunks with fills_hole == false
+ * arrive in increasing offset order; a jump of the offset past the end of
+ * the previous chunk is a hole (bytes not captured yet). Bytes that later
+ * arrive inside a hole are delivered once, with fills_hole == true. Bytes
+ * delivered before are never delivered again. At most ND_TCP_MAX_HOLES
+ * holes are remembered per direction; older ones are forgotten (their bytes
+ * are then never delivered). */
+#define ND_TCP_MAX_HOLES 8
+
+struct nd_tcp_stream_ops {
+	void *ctx;
+	void (*data)(void *ctx, struct nd_tcp_flow *f, int dir, const struct nd_tcp_chunk *c);
+	/* The flow leaves the table; release per-flow state kept in its app slot. */
+	void (*close)(void *ctx, struct nd_tcp_flow *f);
+};
+
 struct nd_tcp_table *nd_tcp_table_new(const struct nd_tcp_config *cfg);
 void nd_tcp_table_free(struct nd_tcp_table *t);
 
@@ -71,6 +137,12 @@ void nd_tcp_table_free(struct nd_tcp_table *t);
  * Returns its flow and the direction (0 = client to server) in *dir. */
 struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decoded *d, nd_ns ts,
                                    uint32_t file_index, uint64_t frame, int *dir);
+
+/* Registers the payload consumer (at most one); NULL to remove. */
+void nd_tcp_set_stream_consumer(struct nd_tcp_table *t, const struct nd_tcp_stream_ops *ops);
+
+/* The consumer's per-flow pointer (NULL until it sets one). */
+void **nd_tcp_flow_app(struct nd_tcp_flow *f);
 
 /* Retires every flow still alive (end of input). */
 void nd_tcp_finish(struct nd_tcp_table *t);
