@@ -127,8 +127,88 @@ static json_object *endpoint_json(int v, const uint8_t addr[16], uint16_t port)
 	return o;
 }
 
-static json_object *tcp_dir_json(const struct nd_tcp_dir_summary *d)
+static json_object *counts_json(const struct nd_tcp_counts *c)
 {
+	json_object *o = json_object_new_object();
+	add(o, "lost_segment", j_u64(c->lost_segment));
+	add(o, "ack_lost_segment", j_u64(c->ack_lost_segment));
+	add(o, "retransmission", j_u64(c->retransmission));
+	add(o, "fast_retransmission", j_u64(c->fast_retransmission));
+	add(o, "spurious_retransmission", j_u64(c->spurious_retransmission));
+	add(o, "out_of_order", j_u64(c->out_of_order));
+	add(o, "duplicate_ack", j_u64(c->duplicate_ack));
+	add(o, "zero_window", j_u64(c->zero_window));
+	add(o, "zero_window_probe", j_u64(c->zero_window_probe));
+	add(o, "zero_window_probe_ack", j_u64(c->zero_window_probe_ack));
+	add(o, "window_full", j_u64(c->window_full));
+	add(o, "window_update", j_u64(c->window_update));
+	add(o, "keep_alive", j_u64(c->keep_alive));
+	add(o, "keep_alive_ack", j_u64(c->keep_alive_ack));
+	add(o, "oversized_segment", j_u64(c->oversized_segment));
+	add(o, "dup_ack_storm", j_u64(c->dup_ack_storm));
+	add(o, "retransmitted_bytes", j_u64(c->retransmitted_bytes));
+	return o;
+}
+
+static json_object *loss_json(const struct nd_tcp_loss *l)
+{
+	json_object *o = json_object_new_object();
+	add(o, "gaps", j_u64(l->gaps));
+	add(o, "gaps_network_loss", j_u64(l->gaps_retransmitted));
+	add(o, "gaps_reordered", j_u64(l->gaps_reordered));
+	add(o, "gaps_capture_loss", j_u64(l->gaps_capture));
+	add(o, "gaps_unresolved", j_u64(l->gaps_unresolved));
+	add(o, "capture_loss_bytes", j_u64(l->gap_bytes_capture));
+	add(o, "duplicate_frames", j_u64(l->duplicate_frames));
+	add(o, "ack_before_data", j_u64(l->ack_before_data));
+	add(o, "header_only_segments", j_u64(l->header_only));
+	return o;
+}
+
+static json_object *j_ms(nd_ns v)
+{
+	return j_real(nd_ns_to_ms(v), 3);
+}
+
+static json_object *rtt_json(const struct nd_tcp_dir_summary *d)
+{
+	if (!d->rtt_samples)
+		return NULL;
+	json_object *o = json_object_new_object();
+	add(o, "samples", j_u64(d->rtt_samples));
+	add(o, "min_ms", j_ms(d->rtt_min));
+	add(o, "avg_ms", j_ms(d->rtt_avg));
+	add(o, "p95_ms", j_ms(d->rtt_p95));
+	add(o, "max_ms", j_ms(d->rtt_max));
+	return o;
+}
+
+static json_object *series_json(const struct nd_tcp_series *s)
+{
+	json_object *o = json_object_new_object();
+	add(o, "bucket_s", j_real(nd_ns_to_sec(s->width), 3));
+	const char *keys[] = {"client_bytes",  "server_bytes",   "retransmissions",
+	                      "lost_segments", "duplicate_acks", "oversized_segments"};
+	json_object *arr[6];
+	for (int k = 0; k < 6; k++)
+		arr[k] = json_object_new_array();
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct nd_tcp_series_bucket *b = &s->b[i];
+		json_object_array_add(arr[0], j_u64(b->bytes[0]));
+		json_object_array_add(arr[1], j_u64(b->bytes[1]));
+		json_object_array_add(arr[2], j_u64(b->retransmissions));
+		json_object_array_add(arr[3], j_u64(b->lost_segments));
+		json_object_array_add(arr[4], j_u64(b->duplicate_acks));
+		json_object_array_add(arr[5], j_u64(b->oversized_segments));
+	}
+	for (int k = 0; k < 6; k++)
+		add(o, keys[k], arr[k]);
+	return o;
+}
+
+static json_object *tcp_dir_json(const struct nd_tcp_flow_summary *s, int dir)
+{
+	const struct nd_tcp_dir_summary *d = &s->dir[dir];
 	json_object *o = json_object_new_object();
 	add(o, "packets", j_u64(d->packets));
 	add(o, "payload_bytes", j_u64(d->payload_bytes));
@@ -140,6 +220,16 @@ static json_object *tcp_dir_json(const struct nd_tcp_dir_summary *d)
 	add(o, "window_scale", d->wscale >= 0 ? json_object_new_int(d->wscale) : NULL);
 	add(o, "sack_permitted", json_object_new_boolean(d->sack_permitted));
 	add(o, "timestamps", json_object_new_boolean(d->timestamps));
+	add(o, "max_segment", j_u64(d->max_segment));
+	add(o, "longest_dup_ack_run", j_u64(d->longest_dup_ack_run));
+	add(o, "analysis", counts_json(&d->an));
+	add(o, "loss", loss_json(&s->loss[dir]));
+	add(o, "mss_limit", j_u64(s->mss_used[dir]));
+	add(o, "oversized_first", j_time(s->oversized_first[dir]));
+	add(o, "oversized_last", j_time(s->oversized_last[dir]));
+	add(o, "zero_window_s", j_real(nd_ns_to_sec(s->zero_window_time[dir]), 6));
+	add(o, "dup_ack_storm_s", j_real(nd_ns_to_sec(s->dup_ack_storm_time[dir]), 6));
+	add(o, "rtt", rtt_json(d));
 	return o;
 }
 
@@ -157,8 +247,11 @@ static json_object *tcp_flow_json(const struct nd_tcp_flow_summary *s)
 	add(o, "first_file", j_u64(s->first_file));
 	add(o, "first_frame", j_u64(s->first_frame));
 	add(o, "end_reason", json_object_new_string(nd_report_flow_end_name(s->end)));
-	add(o, "client_to_server", tcp_dir_json(&s->dir[0]));
-	add(o, "server_to_client", tcp_dir_json(&s->dir[1]));
+	add(o, "irtt_ms", s->irtt ? j_ms(s->irtt) : NULL);
+	add(o, "rst_abort", json_object_new_boolean(s->rst_abort));
+	add(o, "client_to_server", tcp_dir_json(s, 0));
+	add(o, "server_to_client", tcp_dir_json(s, 1));
+	add(o, "series", series_json(&s->series));
 	return o;
 }
 
@@ -176,6 +269,9 @@ static json_object *tcp_json(const struct nd_report_input *in)
 	add(ev, "table_full", j_u64(t->evicted_table_full));
 	add(o, "evicted", ev);
 	add(o, "port_reuse", j_u64(t->port_reuse));
+	add(o, "totals", counts_json(&t->an));
+	add(o, "loss", loss_json(&t->loss));
+	add(o, "rtt_samples", j_u64(t->rtt_samples));
 	const struct nd_tcp_flow_summary *flows;
 	size_t n = nd_tcp_report_flows(in->tcp, &flows);
 	add(o, "flows_not_listed", j_u64(t->report_flows_dropped));

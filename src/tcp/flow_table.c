@@ -200,7 +200,7 @@ static void flow_retire(struct nd_tcp_table *t, struct nd_tcp_flow *f, enum nd_t
 		t->totals.evicted_idle++;
 	else if (why == ND_TCP_END_TABLE_FULL)
 		t->totals.evicted_table_full++;
-	nd_tcp_analysis_retire(f);
+	nd_tcp_analysis_retire(f, &t->cfg, &t->totals);
 	if (t->has_ops && t->ops.close)
 		t->ops.close(t->ops.ctx, f);
 	f->app = NULL;
@@ -313,10 +313,14 @@ struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decod
 	f->s.last_ts = ts;
 	t->totals.segments++;
 	t->totals.payload_bytes += d->seglen;
-	nd_tcp_analysis_segment(f, d, *dir, ts, frame);
+	nd_tcp_analysis_segment(f, &t->cfg, &t->totals, d, *dir, ts);
 	struct nd_tcp_chunk base = {
-	    .ts = ts, .file = file_index, .frame = frame, .data = d->payload,
-	    .caplen = d->payload_caplen, .len = d->seglen,
+	        .ts = ts,
+	        .file = file_index,
+	        .frame = frame,
+	        .data = d->payload,
+	        .caplen = d->payload_caplen,
+	        .len = d->seglen,
 	};
 	nd_tcp_stream_segment(t->has_ops ? &t->ops : NULL, f, d, *dir, &base);
 	return f;
@@ -329,7 +333,10 @@ void nd_tcp_set_stream_consumer(struct nd_tcp_table *t, const struct nd_tcp_stre
 		t->ops = *ops;
 }
 
-void **nd_tcp_flow_app(struct nd_tcp_flow *f) { return &f->app; }
+void **nd_tcp_flow_app(struct nd_tcp_flow *f)
+{
+	return &f->app;
+}
 
 static int report_cmp_desc(const void *a, const void *b)
 {

@@ -50,7 +50,7 @@ static void hole_fill(struct nd_tcp_stream_dir *s, uint8_t i, uint64_t start, ui
 	s->holes[i].end = start;
 	if (s->n_holes < ND_TCP_MAX_HOLES) {
 		memmove(&s->holes[i + 2], &s->holes[i + 1],
-			sizeof(s->holes[0]) * (s->n_holes - i - 1u));
+		        sizeof(s->holes[0]) * (s->n_holes - i - 1u));
 		s->holes[i + 1].start = end;
 		s->holes[i + 1].end = he;
 		s->n_holes++;
@@ -60,8 +60,8 @@ static void hole_fill(struct nd_tcp_stream_dir *s, uint8_t i, uint64_t start, ui
 }
 
 static void deliver(const struct nd_tcp_stream_ops *ops, struct nd_tcp_flow *f, int dir,
-		    const struct nd_tcp_chunk *base, uint64_t off, uint64_t start, uint64_t end,
-		    bool late)
+                    const struct nd_tcp_chunk *base, uint64_t off, uint64_t start, uint64_t end,
+                    bool late)
 {
 	struct nd_tcp_chunk c = *base;
 	uint64_t skip = start - off;
@@ -75,7 +75,7 @@ static void deliver(const struct nd_tcp_stream_ops *ops, struct nd_tcp_flow *f, 
 
 /* Delivers the parts of [off,end) that lie in holes, lowest first. */
 static void deliver_into_holes(const struct nd_tcp_stream_ops *ops, struct nd_tcp_flow *f, int dir,
-			       const struct nd_tcp_chunk *base, uint64_t off, uint64_t end)
+                               const struct nd_tcp_chunk *base, uint64_t off, uint64_t end)
 {
 	struct nd_tcp_stream_dir *s = &f->stream[dir];
 	for (uint8_t i = 0; i < s->n_holes;) {
@@ -93,7 +93,7 @@ static void deliver_into_holes(const struct nd_tcp_stream_ops *ops, struct nd_tc
 }
 
 void nd_tcp_stream_segment(const struct nd_tcp_stream_ops *ops, struct nd_tcp_flow *f,
-			   const struct nd_decoded *d, int dir, const struct nd_tcp_chunk *base)
+                           const struct nd_decoded *d, int dir, const struct nd_tcp_chunk *base)
 {
 	struct nd_tcp_stream_dir *s = &f->stream[dir];
 	uint32_t data_seq = d->seq + ((d->flags & ND_TCP_SYN) ? 1u : 0u);

@@ -16,6 +16,8 @@ struct nd_tcp_config {
 	uint32_t max_flows;        /* pool size; 0 = default (65536) */
 	nd_ns idle_timeout;        /* 0 = default (10 minutes of capture time) */
 	uint32_t max_report_flows; /* notable flows kept for the report; 0 = 100 */
+	uint32_t mtu;              /* MSS = MTU - 40 (v4) / 60 (v6) without a SYN; 0 = 1500 */
+	uint32_t dup_ack_storm;    /* duplicate ACKs in a row that make a storm; 0 = 10 */
 };
 
 enum nd_tcp_flow_end {
@@ -31,9 +33,9 @@ enum nd_tcp_flow_end {
  * tcp.analysis.* of Wireshark 4.0 (docs/tcp-analysis.md says where netdiag
  * differs). Each counts segments sent in this direction. */
 struct nd_tcp_counts {
-	uint64_t lost_segment;		  /* previous segment not captured */
-	uint64_t ack_lost_segment;	  /* ACKed segment that was not captured */
-	uint64_t retransmission;	  /* superset: includes fast and spurious */
+	uint64_t lost_segment;     /* previous segment not captured */
+	uint64_t ack_lost_segment; /* ACKed segment that was not captured */
+	uint64_t retransmission;   /* superset: includes fast and spurious */
 	uint64_t fast_retransmission;
 	uint64_t spurious_retransmission;
 	uint64_t out_of_order;
@@ -46,8 +48,8 @@ struct nd_tcp_counts {
 	uint64_t keep_alive;
 	uint64_t keep_alive_ack;
 	/* beyond Wireshark */
-	uint64_t oversized_segment;	/* payload above the peer's MSS (or MTU-derived MSS) */
-	uint64_t dup_ack_storm;		/* runs of >= storm threshold duplicate ACKs */
+	uint64_t oversized_segment; /* payload above the peer's MSS (or MTU-derived MSS) */
+	uint64_t dup_ack_storm;     /* runs of >= storm threshold duplicate ACKs */
 	uint64_t retransmitted_bytes;
 };
 
@@ -60,12 +62,39 @@ struct nd_tcp_dir_summary {
 	int8_t wscale; /* -1 = not seen */
 	bool sack_permitted, timestamps;
 	struct nd_tcp_counts an;
-	uint32_t max_segment;	      /* largest payload sent */
+	uint32_t max_segment;         /* largest payload sent */
 	uint64_t longest_dup_ack_run; /* in this direction's ACKs */
 	/* RTT of this direction's data, measured at its ACKs (Karn: never from
 	 * retransmitted data). */
 	uint64_t rtt_samples;
 	nd_ns rtt_min, rtt_avg, rtt_p95, rtt_max;
+};
+
+/* Per-flow time series for plots: fixed buckets whose width doubles
+ * whenever the flow outgrows them, so a flow of any length fits. */
+#define ND_TCP_SERIES_BUCKETS 60
+struct nd_tcp_series_bucket {
+	uint64_t bytes[2]; /* payload per direction */
+	uint16_t retransmissions, lost_segments, duplicate_acks, oversized_segments;
+};
+struct nd_tcp_series {
+	nd_ns start; /* flow start */
+	nd_ns width; /* bucket width, starts at one second */
+	uint32_t n;  /* buckets in use */
+	struct nd_tcp_series_bucket b[ND_TCP_SERIES_BUCKETS];
+};
+
+/* What the beyond-Wireshark analysis learned about gaps and artefacts. */
+struct nd_tcp_loss {
+	uint64_t gaps;               /* holes opened in the sequence space */
+	uint64_t gaps_retransmitted; /* filled later by a retransmission: network loss */
+	uint64_t gaps_reordered;     /* filled quickly by an out-of-order segment */
+	uint64_t gaps_capture;       /* ACKed by the peer but never seen: capture loss */
+	uint64_t gaps_unresolved;    /* neither, by the end */
+	uint64_t gap_bytes_capture;  /* bytes in capture-loss gaps */
+	uint64_t duplicate_frames;   /* exact copies of the previous frame (capture artefact) */
+	uint64_t ack_before_data;    /* data that arrived after its ACK (capture ordering) */
+	uint64_t header_only;        /* segments whose payload the snaplen cut */
 };
 
 struct nd_tcp_flow_summary {
@@ -74,12 +103,20 @@ struct nd_tcp_flow_summary {
 	uint8_t addr[2][16];
 	uint16_t port[2];
 	bool handshake_seen; /* the client's SYN was captured */
-	nd_ns irtt;	     /* SYN to first ACK, 0 when unknown */
+	nd_ns irtt;          /* SYN to first ACK, 0 when unknown */
 	nd_ns first_ts, last_ts;
 	uint32_t first_file;
 	uint64_t first_frame;
 	enum nd_tcp_flow_end end;
+	bool rst_abort; /* reset while data was still unacknowledged, without FINs */
 	struct nd_tcp_dir_summary dir[2];
+	struct nd_tcp_loss loss[2]; /* by data direction */
+	/* oversized segments per direction: when first and last seen */
+	nd_ns oversized_first[2], oversized_last[2];
+	uint32_t mss_used[2];      /* the MSS each direction was judged against */
+	nd_ns zero_window_time[2]; /* time this direction advertised a zero window */
+	nd_ns dup_ack_storm_time[2];
+	struct nd_tcp_series series;
 };
 
 struct nd_tcp_totals {
@@ -91,6 +128,10 @@ struct nd_tcp_totals {
 	uint64_t evicted_table_full;   /* retired early because the table was full */
 	uint64_t port_reuse;           /* new connection on a 4-tuple still in the table */
 	uint64_t report_flows_dropped; /* retired flows not kept in the notable list */
+	struct nd_tcp_counts an;       /* sum over all flows and directions */
+	struct nd_tcp_loss loss;       /* likewise */
+	uint64_t rtt_samples;
+	uint64_t unacked_overflow; /* segments not tracked for RTT: list full */
 };
 
 struct nd_tcp_table;
@@ -104,9 +145,9 @@ struct nd_tcp_chunk {
 	nd_ns ts;
 	uint32_t file;
 	uint64_t frame;
-	uint64_t offset;     /* stream offset of data[0] */
-	uint32_t len;	     /* bytes on the wire from offset */
-	uint32_t caplen;     /* bytes present at data (< len when the snaplen cut them) */
+	uint64_t offset; /* stream offset of data[0] */
+	uint32_t len;    /* bytes on the wire from offset */
+	uint32_t caplen; /* bytes present at data (< len when the snaplen cut them) */
 	const uint8_t *data;
 	/* The chunk lies below data already delivered: it is a late or
 	 * retransmitted segment covering a hole that was skipped earlier (see

@@ -17,6 +17,58 @@ struct nd_tcp_stream_dir {
 	} holes[ND_TCP_MAX_HOLES];
 };
 
+/* Wireshark's per-direction sequence state (tcp_flow_t / tcp_analyze_seq_info)
+ * plus netdiag's own. Sequence values of 0 mean "unset", as in Wireshark. */
+#define ND_TCP_UNACKED_MAX 32
+#define ND_TCP_GAPS_MAX    16
+#define ND_TCP_RTT_BUCKETS 256
+
+struct nd_tcp_unacked {
+	uint32_t seq, nextseq;
+	nd_ns ts;
+	bool retransmitted; /* Karn: no RTT sample from it */
+};
+
+struct nd_tcp_gap {
+	uint32_t start, end;
+	nd_ns ts;
+	bool touched; /* some bytes of it arrived later */
+	bool reordered;
+};
+
+struct nd_tcp_dir_state {
+	uint32_t nextseq, maxseqtobeacked, lastack;
+	nd_ns nextseqtime, lastacktime;
+	uint32_t window;   /* raw window of the last segment; UINT32_MAX = none yet */
+	int32_t dupacknum; /* -1: neutralised after an ACKed-unseen; never >= 2 then */
+	uint32_t lastsegmentflags;
+	int8_t win_scale; /* -1 unknown, -2 not negotiated, 0..14 */
+	bool is_first_ack;
+	/* duplicate-ACK run (storm) bookkeeping, for ACKs sent in this direction */
+	uint64_t run_len;
+	nd_ns run_start, run_last;
+	/* unacknowledged data segments sent in this direction (ring) */
+	uint8_t ua_head, ua_n;
+	struct nd_tcp_unacked ua[ND_TCP_UNACKED_MAX];
+	/* sequence gaps in this direction's data */
+	uint8_t n_gaps;
+	struct nd_tcp_gap gaps[ND_TCP_GAPS_MAX];
+	/* the last frame, to recognise exact duplicates */
+	bool last_valid;
+	uint8_t last_flags;
+	uint16_t last_win, last_ipid;
+	uint32_t last_seq, last_ack, last_len;
+	nd_ns last_ts;
+	/* an ACK from the peer that covered data we had not seen yet */
+	bool unseen_ack_pending;
+	uint32_t unseen_ack;
+	nd_ns unseen_ack_ts;
+	/* RTT of this direction's data: log histogram, 16 buckets per octave */
+	uint16_t rtt_hist[ND_TCP_RTT_BUCKETS];
+	nd_ns zw_since; /* advertising a zero window since then; 0 = not */
+	nd_ns rtt_sum;
+};
+
 struct nd_tcp_flow {
 	struct nd_tcp_flow_summary s;
 	uint32_t hash_next; /* bucket chain, or free list; index + 1 */
@@ -26,20 +78,25 @@ struct nd_tcp_flow {
 	bool isn_known[2];
 	uint32_t isn[2];
 	struct nd_tcp_stream_dir stream[2];
+	struct nd_tcp_dir_state st[2];
+	nd_ns ts_mru_syn;
 	void *app; /* the stream consumer's per-flow state */
 };
 
 void nd_tcp_analysis_init(struct nd_tcp_flow *f);
-void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_decoded *d, int dir, nd_ns ts,
-                             uint64_t frame);
-/* Called once when the flow leaves the table, before its summary is kept. */
-void nd_tcp_analysis_retire(struct nd_tcp_flow *f);
+void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_tcp_config *cfg,
+                             struct nd_tcp_totals *tot, const struct nd_decoded *d, int dir,
+                             nd_ns ts);
+/* Called once when the flow leaves the table, before its summary is kept;
+ * adds its counters to the totals. */
+void nd_tcp_analysis_retire(struct nd_tcp_flow *f, const struct nd_tcp_config *cfg,
+                            struct nd_tcp_totals *tot);
 /* A SYN that starts a new connection on the same 4-tuple (new ISN). */
 bool nd_tcp_analysis_is_new_connection(const struct nd_tcp_flow *f, const struct nd_decoded *d,
                                        int dir);
 /* Passes the segment's payload to the stream consumer (see tcp.h). */
 void nd_tcp_stream_segment(const struct nd_tcp_stream_ops *ops, struct nd_tcp_flow *f,
-			   const struct nd_decoded *d, int dir, const struct nd_tcp_chunk *base);
+                           const struct nd_decoded *d, int dir, const struct nd_tcp_chunk *base);
 
 /* How notable a retired flow is for the report: higher is worse. */
 uint64_t nd_tcp_flow_score(const struct nd_tcp_flow_summary *s);

@@ -18,6 +18,9 @@
 # Callers must set LAB_TAG (short word used in namespace names) before
 # calling lab_init, and should call `trap lab_cleanup EXIT` right after.
 
+# Root shells without sbin in PATH (su without -) still find ip/smbd/nft.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
+
 LAB_TAG=${LAB_TAG:-cap}
 LAB_CLI_IP=10.231.0.1
 LAB_SRV_IP=10.231.0.2
@@ -26,11 +29,14 @@ LAB_MTU=1500
 LAB_USER=${LAB_USER:-ndlab}
 LAB_PASS=${LAB_PASS:-ndlab-Passw0rd}
 LAB_NFT_TABLE=ndlab
-# smbd and smbclient are pinned to this CPU (empty: no pinning). veth hands
-# packets to the per-CPU backlog of whichever CPU transmits them; with the
-# two ends on different CPUs, bursts overtake each other and the "clean"
-# capture shows out-of-order segments, D-SACKs and spurious retransmits.
-LAB_CPU=${LAB_CPU-0}
+# smbd and smbclient are pinned to this CPU (LAB_CPU= : no pinning; default:
+# the first CPU this process may run on). veth hands packets to the per-CPU
+# backlog of whichever CPU transmits them; with the two ends on different
+# CPUs, bursts overtake each other and even the "clean" capture shows
+# out-of-order segments, D-SACKs and spurious retransmissions.
+if [ -z "${LAB_CPU+set}" ]; then
+    LAB_CPU=$(awk '/^Cpus_allowed_list:/ {split($2, a, /[-,]/); print a[1]}' /proc/self/status 2>/dev/null)
+fi
 
 # Filled in by lab_init / lab_setup_*.
 LAB_NS_CLI=
@@ -39,14 +45,13 @@ LAB_NS_BR=
 LAB_TMP=
 LAB_SMBD_PID=
 LAB_CAP_PID=
-LAB_CAP_FILE=
 LAB_CAP_TOOL=
 LAB_LOCK_FD=
 
 lab_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Run a command inside one of the lab namespaces, echoing it.
+# lab_ns NS CMD...  -- run a command inside one of the lab namespaces.
 lab_ns() {
     local ns=$1; shift
     ip netns exec "$ns" "$@"
@@ -96,7 +101,7 @@ lab_del_ns() {
         sleep 0.5
         pids=$(ip netns pids "$ns" 2>/dev/null || true)
         # shellcheck disable=SC2086
-        [ -n "$pids" ] && kill -KILL $pids 2>/dev/null || true
+        if [ -n "$pids" ]; then kill -KILL $pids 2>/dev/null || true; fi
     fi
     ip netns del "$ns" 2>/dev/null || true
 }
@@ -110,6 +115,12 @@ lab_init() {
     flock -n "$LAB_LOCK_FD" || lab_die "another run with tag '${LAB_TAG}' is active (/run/ndlab-${LAB_TAG}.lock)"
     # Idempotence: remove leftovers of an earlier, killed run.
     lab_del_ns "$LAB_NS_CLI"; lab_del_ns "$LAB_NS_SRV"; lab_del_ns "$LAB_NS_BR"
+    local stale
+    for stale in /tmp/ndlab-"${LAB_TAG}".??????; do
+        [ -d "$stale" ] || continue
+        lab_log "removing stale temp dir $stale"
+        chmod -R u+rwx "$stale" 2>/dev/null; rm -rf "$stale"
+    done
     LAB_TMP=$(mktemp -d "/tmp/ndlab-${LAB_TAG}.XXXXXX")
     chmod 0755 "$LAB_TMP"   # the smb user must be able to traverse to the share
     mkdir -p "$LAB_TMP/log" "$LAB_TMP/client"
@@ -174,8 +185,8 @@ lab_setup_topology() {
     lab_ns "$LAB_NS_CLI" ip link set veth0 up
     lab_ns "$LAB_NS_SRV" ip link set veth0 up
     # Wait for both bridge ports to reach the forwarding state.
-    local i
-    for i in $(seq 1 50); do
+    local _
+    for _ in $(seq 1 50); do
         if [ "$(lab_ns "$LAB_NS_BR" bridge link show | grep -c 'state forwarding')" -ge 2 ]; then
             lab_log "topology up: $LAB_CLI_IP <-> br0 <-> $LAB_SRV_IP (MTU $LAB_MTU)"
             return 0
@@ -299,7 +310,7 @@ lab_write_configs() {
     obey pam restrictions = no
     smb encrypt = if_required
     kernel oplocks = no
-$LAB_EXTRA_SHARES
+${LAB_EXTRA_SHARES:-}
 
 [data]
     path = $t/share/data
@@ -328,21 +339,21 @@ EOF
         { cat "$t/log/smbpasswd.out" >&2; lab_die "smbpasswd -a failed"; }
 }
 
-# Prints the taskset prefix for LAB_CPU (nothing when pinning is off).
-lab_pin() {
-    [ -n "$LAB_CPU" ] && command -v taskset >/dev/null 2>&1 && printf 'taskset -c %s' "$LAB_CPU"
-    return 0
-}
+# Command prefix pinning a process to LAB_CPU (empty when pinning is off).
+LAB_PIN=()
+if [ -n "$LAB_CPU" ] && command -v taskset >/dev/null 2>&1; then
+    LAB_PIN=(taskset -c "$LAB_CPU")
+fi
 
 lab_start_smbd() {
     lab_log "starting smbd in $LAB_NS_SRV ($LAB_TMP/smb.conf)"
     # setsid: smbd must not share our process group - on shutdown it
     # signals its whole group, which would also hit this script.
-    ip netns exec "$LAB_NS_SRV" setsid $(lab_pin) smbd --foreground --no-process-group --debug-stdout \
+    ip netns exec "$LAB_NS_SRV" setsid "${LAB_PIN[@]}" smbd --foreground --no-process-group --debug-stdout \
         -s "$LAB_TMP/smb.conf" >"$LAB_TMP/log/smbd.stdout" 2>&1 &
     LAB_SMBD_PID=$!
-    local i
-    for i in $(seq 1 100); do
+    local _
+    for _ in $(seq 1 100); do
         if ! kill -0 "$LAB_SMBD_PID" 2>/dev/null; then
             tail -20 "$LAB_TMP/log/smbd.stdout" >&2
             lab_die "smbd exited during startup (see above)"
@@ -362,7 +373,6 @@ lab_start_smbd() {
 # Starts tcpdump (pcap) or dumpcap (pcapng) on br0 in the bridge namespace.
 lab_capture_start() {
     local file=$1 fmt=${2:-pcap}; shift 2 || shift $#
-    LAB_CAP_FILE=$file
     rm -f "$file"
     local err="$LAB_TMP/log/capture.err"
     : >"$err"
@@ -378,8 +388,8 @@ lab_capture_start() {
         ip netns exec "$LAB_NS_BR" tcpdump -i br0 -n -U --immediate-mode -Z root -w "$file" "$@" 2>"$err" &
     fi
     LAB_CAP_PID=$!
-    local i
-    for i in $(seq 1 100); do
+    local _
+    for _ in $(seq 1 100); do
         kill -0 "$LAB_CAP_PID" 2>/dev/null || { cat "$err" >&2; lab_die "$LAB_CAP_TOOL exited"; }
         if grep -qE 'listening on|Capturing on' "$err" && [ -s "$file" ]; then
             sleep 0.2
@@ -404,8 +414,7 @@ lab_capture_stop() {
 # lab_smbclient SHARE [smbclient args...]  -- runs in the client namespace.
 lab_smbclient() {
     local share=$1; shift
-    # shellcheck disable=SC2046
-    ip netns exec "$LAB_NS_CLI" $(lab_pin) smbclient "//$LAB_SRV_IP/$share" \
+    ip netns exec "$LAB_NS_CLI" "${LAB_PIN[@]}" smbclient "//$LAB_SRV_IP/$share" \
         -s "$LAB_TMP/client.conf" -U "$LAB_USER%$LAB_PASS" "$@"
 }
 

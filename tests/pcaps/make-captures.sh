@@ -72,7 +72,7 @@ done
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${SCEN_ORDER[@]}")
 
 lab_require_root
-lab_require_tools ip ethtool nft smbd smbclient smbpasswd testparm tcpdump dumpcap tshark openssl ss flock useradd
+lab_require_tools ip ethtool nft smbd smbclient smbpasswd testparm tcpdump dumpcap tshark capinfos openssl ss flock useradd taskset
 mkdir -p "$OUT_DIR"
 OUT_DIR=$(cd "$OUT_DIR" && pwd)
 lab_check_netns
@@ -224,6 +224,79 @@ scenario_encrypted() {
     lab_capture_stop
 }
 
+# count FILE DISPLAY-FILTER -> number of matching frames
+count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
+# count_info FILE DISPLAY-FILTER PATTERN -> matching frames whose Info
+# column contains PATTERN (the file name of a handle is only in the column).
+count_info() {
+    tshark -r "$1" -Y "$2" -T fields -e _ws.col.Info 2>/dev/null | grep -c -- "$3" || true
+}
+
+# expect WHAT VALUE OP WANTED -- one expectation of check_capture.
+CHECK_FAILED=0
+expect() {
+    if ! test "$2" "$3" "$4"; then
+        lab_log "check FAILED: $1 = $2 (want $3 $4)"
+        CHECK_FAILED=1
+    fi
+}
+
+# check_capture SCENARIO FILE -- does the capture show what the scenario is
+# for? Prints the numbers; returns 1 if an expectation is not met.
+check_capture() {
+    local s=$1 f=$2 n
+    CHECK_FAILED=0
+    local big retr dup
+    big=$(count "$f" 'frame.len > 1514')
+    retr=$(count "$f" 'tcp.analysis.retransmission')
+    dup=$(count "$f" 'tcp.analysis.duplicate_ack')
+    lab_log "check: frames>1514=$big retransmissions=$retr dup-acks=$dup"
+    case $s in
+        clean|clean-pcapng|encrypted)
+            expect "frames>1514" "$big" -eq 0
+            expect "retransmissions" "$retr" -eq 0 ;;
+        offload-on)
+            expect "frames>1514" "$big" -ge 1
+            expect "retransmissions" "$retr" -eq 0 ;;
+        lso-drop)
+            expect "frames>1514" "$big" -ge 1
+            expect "retransmissions" "$retr" -ge 1
+            expect "dup-acks" "$dup" -ge 1 ;;
+        lossy-link)
+            expect "frames>1514" "$big" -eq 0
+            expect "retransmissions" "$retr" -ge 1
+            expect "dup-acks" "$dup" -ge 1 ;;
+    esac
+    case $s in
+        clean-pcapng)
+            n=$(capinfos "$f" 2>/dev/null | awk -F= '/Number of stat entries/ {gsub(/ /,"",$2); print $2}')
+            expect "interface statistics blocks" "${n:-0}" -ge 1 ;;
+        access-denied)
+            n=$(count "$f" 'smb2.cmd == 3 && smb2.nt_status == 0xc0000022')
+            lab_log "check: TREE_CONNECT ACCESS_DENIED=$n"
+            expect "TREE_CONNECT STATUS_ACCESS_DENIED" "$n" -ge 1
+            n=$(count "$f" 'smb2.cmd == 5 && smb2.nt_status == 0xc0000022')
+            lab_log "check: CREATE ACCESS_DENIED=$n"
+            expect "CREATE STATUS_ACCESS_DENIED" "$n" -ge 1 ;;
+        bad-share)
+            n=$(count "$f" 'smb2.nt_status == 0xc00000cc')
+            lab_log "check: BAD_NETWORK_NAME=$n"
+            expect "STATUS_BAD_NETWORK_NAME" "$n" -ge 1 ;;
+        many-opens)
+            n=$(count_info "$f" 'smb2.cmd == 5 && smb2.flags.response == 1 && smb2.nt_status == 0' 'File: small-')
+            lab_log "check: successful CREATEs of small-*=$n"
+            expect "CREATE small-* responses" "$n" -ge "$MANY_FILES"
+            n=$(count_info "$f" 'smb2.cmd == 6 && smb2.flags.response == 0' 'File: small-')
+            lab_log "check: CLOSEs of small-*=$n"
+            expect "CLOSE small-* requests" "$n" -eq "$MANY_CLOSED" ;;
+        encrypted)
+            n=$(count "$f" 'smb2.protocol_id == 0xfd534d42')
+            lab_log "check: encrypted SMB3 transform frames=$n"
+            expect "SMB3 transform headers" "$n" -ge 1 ;;
+    esac
+    return $CHECK_FAILED
+}
+
 summarise() {
     local f=$1
     local pk size
@@ -235,15 +308,35 @@ summarise() {
     fi
 }
 
+# Scenarios with random drops are retried until the capture shows the
+# effect they are meant to show (dup ACKs can be missing by chance).
+MAX_ATTEMPTS=5
+failed=()
 lab_log "output directory: $OUT_DIR"
 for s in "${SCENARIOS[@]}"; do
     f=${SCEN_FILE[$s]}
-    lab_log "=== scenario $s -> $f"
-    reset_share
     tmp_out="$LAB_TMP/out-$f"
-    "scenario_${s//-/_}" "$tmp_out"
+    attempt=1
+    while :; do
+        lab_log "=== scenario $s -> $f (attempt $attempt)"
+        reset_share
+        "scenario_${s//-/_}" "$tmp_out"
+        if check_capture "$s" "$tmp_out"; then
+            break
+        fi
+        case $s in
+            lso-drop|lossy-link)
+                if [ "$attempt" -lt "$MAX_ATTEMPTS" ]; then attempt=$((attempt + 1)); continue; fi ;;
+        esac
+        failed+=("$s")
+        break
+    done
     chmod 0644 "$tmp_out"
     mv -f "$tmp_out" "$OUT_DIR/$f"
     summarise "$OUT_DIR/$f"
 done
-lab_log "done: ${#SCENARIOS[@]} capture(s) in $OUT_DIR"
+if [ ${#failed[@]} -gt 0 ]; then
+    lab_log "captures written, but these did not meet their checks: ${failed[*]}"
+    exit 1
+fi
+lab_log "done: ${#SCENARIOS[@]} capture(s) in $OUT_DIR, all checks passed"

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: MIT */
+/* The SMB section: JSON (docs/smb.md; add fields, never rename) and text
+ * tables. The latency table mirrors `tshark -z smb2,srt` (seconds, six
+ * decimals) and adds percentiles from the module's histograms. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "report/report.h"
+#include "report/report_smb.h"
+
+/* ---- JSON ---- */
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *j_u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static json_object *j_real(double v, int decimals)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+static json_object *j_ms(nd_ns t)
+{
+	return j_real(nd_ns_to_ms(t), 3);
+}
+
+static json_object *j_time(nd_ns t)
+{
+	char buf[64];
+	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
+}
+
+static json_object *j_str(const char *s)
+{
+	return json_object_new_string(s);
+}
+
+static json_object *j_hex32(uint32_t v)
+{
+	char buf[16];
+	snprintf(buf, sizeof(buf), "0x%08X", v);
+	return j_str(buf);
+}
+
+static json_object *j_addr(uint8_t ipv, const uint8_t a[16])
+{
+	char buf[64];
+	return ipv ? j_str(nd_addr_format(ipv, a, buf, sizeof(buf))) : NULL;
+}
+
+static const char *status_name(uint32_t st, char *buf, size_t len)
+{
+	const char *n = nd_smb_status_name(st);
+	if (n)
+		return n;
+	snprintf(buf, len, "0x%08X", st);
+	return buf;
+}
+
+/* count, min, avg, p50, p90, p99, max, sum: the latency block. */
+static void lat_fields(json_object *o, const struct nd_hist *h)
+{
+	add(o, "count", j_u64(h->count));
+	add(o, "min_ms", j_ms(h->count ? h->min : 0));
+	add(o, "avg_ms", j_ms(h->count ? h->sum / (nd_ns)h->count : 0));
+	add(o, "p50_ms", j_ms(nd_hist_quantile(h, 0.50)));
+	add(o, "p90_ms", j_ms(nd_hist_quantile(h, 0.90)));
+	add(o, "p99_ms", j_ms(nd_hist_quantile(h, 0.99)));
+	add(o, "max_ms", j_ms(h->count ? h->max : 0));
+	add(o, "sum_ms", j_ms(h->sum));
+}
+
+static double throughput(const struct nd_smb_io_stats *io)
+{
+	nd_ns span = io->last_ts - io->first_ts;
+	return io->first_ts && span > 0 ? (double)io->bytes / nd_ns_to_sec(span) : 0.0;
+}
+
+static void io_fields(json_object *o, const struct nd_smb_io_stats *io)
+{
+	static const char *const sizes[ND_SMB_IOSIZE_BUCKETS] = {
+	        "le_4k",   "le_8k", "le_16k", "le_32k", "le_64k", "le_128k", "le_256k",
+	        "le_512k", "le_1m", "le_2m",  "le_4m",  "le_8m",  "gt_8m"};
+	add(o, "bytes", j_u64(io->bytes));
+	add(o, "ops_ok", j_u64(io->ops));
+	add(o, "throughput_bps", j_real(throughput(io) * 8.0, 0));
+	json_object *sz = json_object_new_object();
+	for (unsigned i = 0; i < ND_SMB_IOSIZE_BUCKETS; i++)
+		if (io->size_buckets[i])
+			add(sz, sizes[i], j_u64(io->size_buckets[i]));
+	add(o, "io_sizes", sz);
+	add(o, "inflight_max", j_u64(io->inflight_max));
+	add(o, "inflight_avg",
+	    j_real(io->inflight_n ? (double)io->inflight_sum / (double)io->inflight_n : 0.0, 2));
+}
+
+static json_object *command_json(const struct nd_smb_results *r, unsigned c)
+{
+	const struct nd_smb_cmd_stats *s = &r->cmd[c];
+	json_object *o = json_object_new_object();
+	lat_fields(o, &s->lat);
+	add(o, "requests", j_u64(s->requests));
+	add(o, "responses", j_u64(s->responses));
+	add(o, "interim_count", j_u64(s->interim.count));
+	add(o, "interim_avg_ms",
+	    j_ms(s->interim.count ? s->interim.sum / (nd_ns)s->interim.count : 0));
+	add(o, "interim_max_ms", j_ms(s->interim.count ? s->interim.max : 0));
+	add(o, "errors", j_u64(s->errors));
+	add(o, "benign_errors", j_u64(s->benign_errors));
+	add(o, "unmatched_responses", j_u64(s->unmatched_responses));
+	add(o, "pending_at_end", j_u64(s->pending_at_end));
+	if (c == ND_SMB_READ || c == ND_SMB_WRITE)
+		io_fields(o, c == ND_SMB_READ ? &r->read : &r->write);
+	return o;
+}
+
+static json_object *commands_json(const struct nd_smb_results *r)
+{
+	json_object *o = json_object_new_object();
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++)
+		if (r->cmd[c].requests || r->cmd[c].responses)
+			add(o, nd_smb_command_name(c), command_json(r, c));
+	return o;
+}
+
+static json_object *share_cmd_json(const struct nd_hist *h, const struct nd_smb_io_stats *io)
+{
+	json_object *o = json_object_new_object();
+	lat_fields(o, h);
+	io_fields(o, io);
+	return o;
+}
+
+static json_object *share_json(const struct nd_smb_share *s)
+{
+	json_object *o = json_object_new_object();
+	add(o, "path", j_str(s->path));
+	add(o, "type", j_str(nd_smb_share_type_name(s->type)));
+	add(o, "share_flags", j_hex32(s->flags));
+	add(o, "encrypted", json_object_new_boolean(s->flags & 0x8000));
+	add(o, "tree_connects", j_u64(s->tree_connects));
+	add(o, "tree_connect_failures", j_u64(s->tree_connect_failures));
+	json_object *cmds = json_object_new_object();
+	if (s->write_lat.count)
+		add(cmds, "WRITE", share_cmd_json(&s->write_lat, &s->write_io));
+	if (s->read_lat.count)
+		add(cmds, "READ", share_cmd_json(&s->read_lat, &s->read_io));
+	add(o, "commands", cmds);
+	json_object *counts = json_object_new_object();
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++)
+		if (s->cmd_count[c]) {
+			json_object *e = json_object_new_object();
+			add(e, "count", j_u64(s->cmd_count[c]));
+			add(e, "sum_ms", j_ms(s->cmd_sum[c]));
+			add(counts, nd_smb_command_name(c), e);
+		}
+	add(o, "calls", counts);
+	add(o, "bytes_written", j_u64(s->write_io.bytes));
+	add(o, "bytes_read", j_u64(s->read_io.bytes));
+	add(o, "errors", j_u64(s->errors));
+	add(o, "benign_errors", j_u64(s->benign_errors));
+	add(o, "slow_writes", j_u64(s->slow_writes));
+	add(o, "slow_writes_network", j_u64(s->slow_writes_net));
+	add(o, "rtt_min_ms", s->rtt_n ? j_ms(s->rtt_min) : NULL);
+	add(o, "rtt_avg_ms", s->rtt_n ? j_ms(s->rtt_sum / (nd_ns)s->rtt_n) : NULL);
+	return o;
+}
+
+static json_object *error_json(const struct nd_smb_error *e)
+{
+	char nb[16];
+	json_object *o = json_object_new_object();
+	add(o, "status", j_hex32(e->status));
+	add(o, "status_name", j_str(status_name(e->status, nb, sizeof(nb))));
+	add(o, "command", j_str(nd_smb_command_name(e->cmd)));
+	add(o, "share", j_str(e->share));
+	add(o, "path", j_str(e->path));
+	add(o, "count", j_u64(e->count));
+	add(o, "benign", json_object_new_boolean(e->benign));
+	add(o, "first_seen", j_time(e->first_ts));
+	add(o, "last_seen", j_time(e->last_ts));
+	add(o, "first_frame", j_u64(e->first_frame));
+	add(o, "first_file", j_u64(e->first_file));
+	add(o, "client", j_addr(e->ip_version, e->client));
+	if (e->cmd == ND_SMB_CREATE) {
+		add(o, "desired_access", j_hex32(e->desired_access));
+		add(o, "disposition", j_u64(e->disposition));
+	}
+	if (e->cmd == ND_SMB_IOCTL) {
+		add(o, "ctl_code", j_hex32(e->ctl_code));
+		const char *n = nd_smb_ioctl_name(e->ctl_code);
+		add(o, "ctl_name", n ? j_str(n) : NULL);
+	}
+	return o;
+}
+
+static json_object *handle_json(const struct nd_smb_open_handle *h, nd_ns end)
+{
+	char fid[40];
+	json_object *o = json_object_new_object();
+	add(o, "client", j_addr(h->ip_version, h->client));
+	add(o, "share", j_str(h->share));
+	add(o, "name", j_str(h->name));
+	add(o, "opened_at", j_time(h->opened_at));
+	add(o, "age_s", j_real(end > h->opened_at ? nd_ns_to_sec(end - h->opened_at) : 0.0, 6));
+	add(o, "frame", j_u64(h->frame));
+	add(o, "file", j_u64(h->file));
+	char sid[24];
+	snprintf(sid, sizeof(sid), "0x%016" PRIx64, h->session_id);
+	add(o, "session_id", j_str(sid));
+	for (int i = 0; i < 16; i++)
+		snprintf(fid + 2 * i, sizeof(fid) - 2 * (size_t)i, "%02x", h->file_id[i]);
+	add(o, "file_id", j_str(fid));
+	add(o, "desired_access", j_hex32(h->desired_access));
+	add(o, "create_action", j_u64(h->create_action));
+	add(o, "capture_cut_short", json_object_new_boolean(h->cut_short));
+	return o;
+}
+
+static json_object *slow_json(const struct nd_smb_slow_op *s)
+{
+	char nb[16];
+	json_object *o = json_object_new_object();
+	add(o, "latency_ms", j_ms(s->latency));
+	add(o, "time", j_time(s->ts));
+	add(o, "frame", j_u64(s->frame));
+	add(o, "file", j_u64(s->file));
+	add(o, "command", j_str(nd_smb_command_name(s->cmd)));
+	add(o, "status", j_str(status_name(s->status, nb, sizeof(nb))));
+	add(o, "client", j_addr(s->ip_version, s->client));
+	add(o, "share", j_str(s->share));
+	add(o, "name", j_str(s->name));
+	bool io = s->cmd == ND_SMB_READ || s->cmd == ND_SMB_WRITE;
+	add(o, "offset", io ? j_u64(s->offset) : NULL);
+	add(o, "length", io ? j_u64(s->length) : NULL);
+	add(o, "network_trouble", json_object_new_boolean(s->network_trouble));
+	return o;
+}
+
+static json_object *client_json(const struct nd_smb_client *c)
+{
+	json_object *o = json_object_new_object();
+	add(o, "client", j_addr(c->ip_version, c->addr));
+	add(o, "opened", j_u64(c->opened));
+	add(o, "closed", j_u64(c->closed));
+	add(o, "closed_by_disconnect", j_u64(c->closed_by_disconnect));
+	add(o, "evicted", j_u64(c->evicted));
+	add(o, "open_at_end", j_u64(c->open_now));
+	add(o, "open_at_mid", j_u64(c->open_at_mid));
+	add(o, "peak", j_u64(c->peak));
+	add(o, "peak_at", j_time(c->peak_ts));
+	return o;
+}
+
+static json_object *dialects_json(const struct nd_smb_results *r)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < r->n_dialects; i++) {
+		char hex[8];
+		const char *n = nd_smb_dialect_name(r->dialects[i].dialect);
+		snprintf(hex, sizeof(hex), "0x%04X", r->dialects[i].dialect);
+		json_object *o = json_object_new_object();
+		add(o, "dialect", j_str(n ? n : hex));
+		add(o, "value", j_str(hex));
+		add(o, "count", j_u64(r->dialects[i].count));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *framing_json(const struct nd_smb_results *r)
+{
+	json_object *o = json_object_new_object();
+	add(o, "nbss_other", j_u64(r->nbss_other));
+	add(o, "bad_nbss", j_u64(r->bad_nbss));
+	add(o, "bytes_not_captured", j_u64(r->bytes_not_captured));
+	add(o, "resyncs", j_u64(r->resyncs));
+	add(o, "resync_bytes", j_u64(r->resync_bytes));
+	add(o, "headers_lost", j_u64(r->headers_lost));
+	add(o, "pdus_recovered", j_u64(r->pdus_recovered));
+	add(o, "pdus_cut", j_u64(r->pdus_cut));
+	add(o, "bad_chain", j_u64(r->bad_chain));
+	add(o, "chain_cut", j_u64(r->chain_cut));
+	return o;
+}
+
+static json_object *limits_json(const struct nd_smb_config *c, const struct nd_smb_results *r)
+{
+	json_object *o = json_object_new_object();
+	add(o, "max_pending", j_u64(c->max_pending));
+	add(o, "max_handles", j_u64(c->max_handles));
+	add(o, "max_trees", j_u64(c->max_trees));
+	add(o, "max_sessions", j_u64(c->max_sessions));
+	add(o, "max_shares", j_u64(c->max_shares));
+	add(o, "max_errors", j_u64(c->max_errors));
+	add(o, "max_clients", j_u64(c->max_clients));
+	add(o, "top_slowest", j_u64(c->top_slowest));
+	add(o, "slow_write_threshold_ms", j_ms(c->slow_write_threshold));
+	add(o, "slow_rtt_factor", j_u64(c->slow_rtt_factor));
+	add(o, "leak_min_handles", j_u64(c->leak_min_handles));
+	json_object *ev = json_object_new_object();
+	add(ev, "pending", j_u64(r->pending_evicted));
+	add(ev, "handles", j_u64(r->handles_evicted));
+	add(ev, "trees", j_u64(r->trees_evicted));
+	add(ev, "sessions", j_u64(r->sessions_evicted));
+	add(ev, "shares_overflow", j_u64(r->shares_overflow));
+	add(ev, "errors_overflow", j_u64(r->errors_overflow));
+	add(ev, "clients_overflow", j_u64(r->clients_overflow));
+	add(o, "evicted", ev);
+	return o;
+}
+
+static json_object *arrays_json(json_object *o, const struct nd_smb_results *r)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < r->n_shares; i++)
+		json_object_array_add(a, share_json(&r->shares[i]));
+	add(o, "shares", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->n_errors; i++)
+		json_object_array_add(a, error_json(&r->errors[i]));
+	add(o, "errors", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->n_open_handles; i++)
+		json_object_array_add(a, handle_json(&r->open_handles[i], r->last_ts));
+	add(o, "open_handles", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->n_slowest; i++)
+		json_object_array_add(a, slow_json(&r->slowest[i]));
+	add(o, "slowest", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->n_clients; i++)
+		json_object_array_add(a, client_json(&r->clients[i]));
+	add(o, "clients", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->n_enc_sessions; i++) {
+		const struct nd_smb_enc_session *e = &r->enc_sessions[i];
+		char sid[24];
+		snprintf(sid, sizeof(sid), "0x%016" PRIx64, e->session_id);
+		json_object *s = json_object_new_object();
+		add(s, "session_id", j_str(sid));
+		add(s, "client", j_addr(e->ip_version, e->client));
+		add(s, "pdus_client_to_server", j_u64(e->pdus[0]));
+		add(s, "pdus_server_to_client", j_u64(e->pdus[1]));
+		json_object_array_add(a, s);
+	}
+	add(o, "encrypted_sessions", a);
+	return o;
+}
+
+json_object *nd_report_smb_json(const struct nd_smb *smb)
+{
+	const struct nd_smb_results *r = nd_smb_get_results(smb);
+	json_object *o = json_object_new_object();
+	add(o, "connections", j_u64(r->connections));
+	add(o, "smb2_pdus", j_u64(r->smb2_pdus));
+	add(o, "encrypted_pdus", j_u64(r->encrypted_pdus));
+	add(o, "compressed_pdus", j_u64(r->compressed_pdus));
+	add(o, "compressed_parsed", j_u64(r->compressed_parsed));
+	add(o, "smb1_pdus", j_u64(r->smb1_pdus));
+	add(o, "smb1_negotiates", j_u64(r->smb1_negotiates));
+	add(o, "smb1_negotiates_offering_smb2", j_u64(r->smb1_negotiates_smb2));
+	add(o, "smb1_other", j_u64(r->smb1_other));
+	add(o, "break_notifications", j_u64(r->break_notifications));
+	add(o, "cancels", j_u64(r->cancels));
+	add(o, "duplicate_requests", j_u64(r->duplicate_requests));
+	add(o, "dialects", dialects_json(r));
+	add(o, "commands", commands_json(r));
+	json_object *pend = json_object_new_object();
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++)
+		if (r->cmd[c].pending_at_end)
+			add(pend, nd_smb_command_name(c), j_u64(r->cmd[c].pending_at_end));
+	add(o, "pending_at_end", pend);
+	arrays_json(o, r);
+	add(o, "capture_cut", json_object_new_boolean(r->capture_cut));
+	add(o, "framing", framing_json(r));
+	add(o, "limits", limits_json(nd_smb_get_config(smb), r));
+	return o;
+}
+
+/* ---- text ---- */
+
+struct tout {
+	FILE *f;
+	bool color;
+};
+
+static void outf(struct tout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void outf(struct tout *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+}
+
+static void title(struct tout *o, const char *t)
+{
+	outf(o, "\n%s%s%s\n", o->color ? "\033[1m" : "", t, o->color ? "\033[0m" : "");
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && s[0] ? s : "-";
+}
+
+static void srt_table(struct tout *o, const struct nd_smb_results *r)
+{
+	outf(o, "  Service response time (as tshark -z smb2,srt; seconds)\n");
+	outf(o, "  %5s  %-22s %7s %10s %10s %10s %10s %10s %10s %10s\n", "Index", "Commands",
+	     "Calls", "Min SRT", "Max SRT", "Avg SRT", "Sum SRT", "p50", "p90", "p99");
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++) {
+		const struct nd_hist *h = &r->cmd[c].lat;
+		if (!h->count)
+			continue;
+		outf(o,
+		     "  %5u  %-22s %7" PRIu64 " %10.6f %10.6f %10.6f %10.6f %10.6f %10.6f %10.6f\n",
+		     c, nd_smb_command_srt_label(c), h->count, nd_ns_to_sec(h->min),
+		     nd_ns_to_sec(h->max), nd_ns_to_sec(h->sum / (nd_ns)h->count),
+		     nd_ns_to_sec(h->sum), nd_ns_to_sec(nd_hist_quantile(h, 0.5)),
+		     nd_ns_to_sec(nd_hist_quantile(h, 0.9)),
+		     nd_ns_to_sec(nd_hist_quantile(h, 0.99)));
+	}
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++) {
+		const struct nd_hist *h = &r->cmd[c].interim;
+		if (h->count)
+			outf(o,
+			     "  %s: %" PRIu64
+			     " interim STATUS_PENDING, after %.6f s avg, %.6f s max\n",
+			     nd_smb_command_name(c), h->count,
+			     nd_ns_to_sec(h->sum / (nd_ns)h->count), nd_ns_to_sec(h->max));
+	}
+}
+
+static void io_line(struct tout *o, const char *what, const struct nd_smb_io_stats *io)
+{
+	if (!io->ops && !io->inflight_n)
+		return;
+	outf(o, "  %s: %" PRIu64 " ok, %" PRIu64 " bytes, %.1f Mbit/s, in flight max %u avg %.2f\n",
+	     what, io->ops, io->bytes, throughput(io) * 8.0 / 1e6, io->inflight_max,
+	     io->inflight_n ? (double)io->inflight_sum / (double)io->inflight_n : 0.0);
+}
+
+static void share_table(struct tout *o, const struct nd_smb_results *r)
+{
+	bool any = false;
+	for (size_t i = 0; i < r->n_shares && !any; i++)
+		any = r->shares[i].write_lat.count > 0;
+	if (!any)
+		return;
+	outf(o, "  WRITE by share\n  %-32s %7s %12s %9s %9s %9s %9s %6s %6s\n", "SHARE", "WRITES",
+	     "BYTES", "AVG ms", "P99 ms", "MAX ms", "Mbit/s", "INFL", "SLOW");
+	for (size_t i = 0; i < r->n_shares; i++) {
+		const struct nd_smb_share *s = &r->shares[i];
+		const struct nd_hist *h = &s->write_lat;
+		if (!h->count)
+			continue;
+		outf(o,
+		     "  %-32.32s %7" PRIu64 " %12" PRIu64 " %9.3f %9.3f %9.3f %9.1f %6u %6" PRIu64
+		     "\n",
+		     s->path[0] ? s->path : "(unknown tree)", h->count, s->write_io.bytes,
+		     nd_ns_to_ms(h->sum / (nd_ns)h->count), nd_ns_to_ms(nd_hist_quantile(h, 0.99)),
+		     nd_ns_to_ms(h->max), throughput(&s->write_io) * 8.0 / 1e6,
+		     s->write_io.inflight_max, s->slow_writes);
+	}
+}
+
+static void slowest_table(struct tout *o, const struct nd_smb_results *r)
+{
+	if (!r->n_slowest)
+		return;
+	outf(o, "  Slowest operations\n  %10s %-15s %8s %-26s %-24s %s\n", "SECONDS", "COMMAND",
+	     "FRAME", "CLIENT", "SHARE", "FILE [offset+length]");
+	for (size_t i = 0; i < r->n_slowest; i++) {
+		const struct nd_smb_slow_op *s = &r->slowest[i];
+		char a[64], extra[64] = "";
+		nd_addr_format(s->ip_version, s->client, a, sizeof(a));
+		if (s->cmd == ND_SMB_READ || s->cmd == ND_SMB_WRITE)
+			snprintf(extra, sizeof(extra), " [%" PRIu64 "+%u]", s->offset, s->length);
+		outf(o, "  %10.6f %-15s %8" PRIu64 " %-26s %-24s %s%s%s\n",
+		     nd_ns_to_sec(s->latency), nd_smb_command_name(s->cmd), s->frame, a,
+		     or_dash(s->share), or_dash(s->name), extra,
+		     s->network_trouble ? " (network trouble meanwhile)" : "");
+	}
+}
+
+static void errors_table(struct tout *o, const struct nd_smb_results *r)
+{
+	if (!r->n_errors)
+		return;
+	outf(o, "  Errors (real failures first)\n  %-32s %-15s %7s %-24s %s\n", "STATUS", "COMMAND",
+	     "COUNT", "SHARE", "PATH");
+	for (size_t i = 0; i < r->n_errors; i++) {
+		const struct nd_smb_error *e = &r->errors[i];
+		char nb[16];
+		outf(o, "  %-32s %-15s %7" PRIu64 " %-24s %s%s\n",
+		     status_name(e->status, nb, sizeof(nb)), nd_smb_command_name(e->cmd), e->count,
+		     or_dash(e->share), or_dash(e->path), e->benign ? "  (benign)" : "");
+	}
+	if (r->errors_overflow)
+		outf(o, "  ... %" PRIu64 " more error responses in rows not kept\n",
+		     r->errors_overflow);
+}
+
+static void handles_table(struct tout *o, const struct nd_smb_results *r)
+{
+	if (!r->n_open_handles)
+		return;
+	outf(o, "  Open handles at the end (%zu)%s\n  %-26s %-24s %10s %8s  %s\n",
+	     r->n_open_handles,
+	     r->capture_cut ? "; the capture ended before some connections closed" : "", "CLIENT",
+	     "SHARE", "AGE s", "FRAME", "NAME");
+	for (size_t i = 0; i < r->n_open_handles && i < 50; i++) {
+		const struct nd_smb_open_handle *h = &r->open_handles[i];
+		char a[64];
+		nd_addr_format(h->ip_version, h->client, a, sizeof(a));
+		outf(o, "  %-26s %-24s %10.3f %8" PRIu64 "  %s\n", a, or_dash(h->share),
+		     nd_ns_to_sec(r->last_ts - h->opened_at), h->frame,
+		     h->name[0] ? h->name : "(share root)");
+	}
+	if (r->n_open_handles > 50)
+		outf(o, "  ... %zu more (see --json)\n", r->n_open_handles - 50);
+}
+
+static void summary_line(struct tout *o, const struct nd_smb_results *r)
+{
+	outf(o,
+	     "  %" PRIu64 " connections, %" PRIu64 " SMB2 PDUs, %" PRIu64 " encrypted, %" PRIu64
+	     " compressed, %" PRIu64 " SMB1; dialects:",
+	     r->connections, r->smb2_pdus, r->encrypted_pdus, r->compressed_pdus, r->smb1_pdus);
+	for (size_t i = 0; i < r->n_dialects; i++) {
+		const char *n = nd_smb_dialect_name(r->dialects[i].dialect);
+		outf(o, " %s x%" PRIu64, n ? n : "?", r->dialects[i].count);
+	}
+	outf(o, "%s\n", r->n_dialects ? "" : " none seen");
+	if (r->resyncs || r->bytes_not_captured || r->pdus_cut)
+		outf(o,
+		     "  stream: %" PRIu64 " bytes not captured, %" PRIu64 " resyncs, %" PRIu64
+		     " headers lost (%" PRIu64 " recovered from retransmissions), %" PRIu64
+		     " headers cut by the snaplen\n",
+		     r->bytes_not_captured, r->resyncs, r->headers_lost, r->pdus_recovered,
+		     r->pdus_cut);
+	bool pend = false;
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++)
+		if (r->cmd[c].pending_at_end) {
+			outf(o, "%s %s %" PRIu64,
+			     pend ? "," : "  no final response at the end:", nd_smb_command_name(c),
+			     r->cmd[c].pending_at_end);
+			pend = true;
+		}
+	if (pend)
+		outf(o, "\n");
+}
+
+void nd_report_smb_text(FILE *out, bool color, const struct nd_smb *smb)
+{
+	const struct nd_smb_results *r = nd_smb_get_results(smb);
+	struct tout o = {.f = out, .color = color};
+	if (!r->connections)
+		return;
+	title(&o, "SMB");
+	summary_line(&o, r);
+	srt_table(&o, r);
+	io_line(&o, "WRITE", &r->write);
+	io_line(&o, "READ", &r->read);
+	share_table(&o, r);
+	slowest_table(&o, r);
+	errors_table(&o, r);
+	handles_table(&o, r);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The SMB section of the report: JSON under the top-level "smb" key and the
+ * text tables (schema in docs/smb.md). Call after nd_smb_finish. */
+#ifndef ND_REPORT_SMB_H
+#define ND_REPORT_SMB_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "smb/smb.h"
+
+json_object *nd_report_smb_json(const struct nd_smb *smb);
+void nd_report_smb_text(FILE *out, bool color, const struct nd_smb *smb);
+
+#endif

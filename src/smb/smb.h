@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/* smb: SMB2/3 over TCP (NBSS / Direct TCP on 445 and 139, or any port whose
+ * stream starts with an NBSS header and an SMB magic). It consumes the tcp
+ * module's in-order payload without copying data: only message headers and
+ * small fixed bodies (and bounded names) are buffered when they straddle
+ * segments. It matches requests to responses per (connection, MessageId) the
+ * way tshark's `-z smb2,srt` does, and keeps bounded tables of trees, open
+ * handles, error statuses and per-share latency. Field meanings: docs/smb.md. */
+#ifndef ND_SMB_H
+#define ND_SMB_H
+
+#include "common/common.h"
+#include "tcp/tcp.h"
+
+struct nd_smb_config {
+	uint32_t max_pending;       /* pending requests over all connections; 0 = 16384 */
+	uint32_t max_handles;       /* open handles tracked; 0 = 16384 */
+	uint32_t max_trees;         /* tree connects tracked; 0 = 4096 */
+	uint32_t top_slowest;       /* slowest operations kept; 0 = 20 */
+	nd_ns slow_write_threshold; /* WRITE p99 above it is slow; 0 = 100 ms */
+	/* Additions beyond the first interface; 0 = defaults. */
+	uint32_t slow_rtt_factor;  /* WRITE p99 above this many RTTs is slow; 0 = 20 */
+	uint32_t leak_min_handles; /* never-closed handles for a leak suspicion; 0 = 20 */
+	uint32_t max_sessions;     /* sessions tracked; 0 = 4096 */
+	uint32_t max_shares;       /* per-share statistics rows; 0 = 64 */
+	uint32_t max_errors;       /* distinct error rows; 0 = 256 */
+	uint32_t max_clients;      /* per-client handle rows; 0 = 256 */
+};
+
+/* Commands by MS-SMB2 code; ND_SMB_CMD_OTHER collects codes above 0x12. */
+enum {
+	ND_SMB_NEGOTIATE = 0x00,
+	ND_SMB_SESSION_SETUP = 0x01,
+	ND_SMB_LOGOFF = 0x02,
+	ND_SMB_TREE_CONNECT = 0x03,
+	ND_SMB_TREE_DISCONNECT = 0x04,
+	ND_SMB_CREATE = 0x05,
+	ND_SMB_CLOSE = 0x06,
+	ND_SMB_FLUSH = 0x07,
+	ND_SMB_READ = 0x08,
+	ND_SMB_WRITE = 0x09,
+	ND_SMB_LOCK = 0x0A,
+	ND_SMB_IOCTL = 0x0B,
+	ND_SMB_CANCEL = 0x0C,
+	ND_SMB_ECHO = 0x0D,
+	ND_SMB_QUERY_DIRECTORY = 0x0E,
+	ND_SMB_CHANGE_NOTIFY = 0x0F,
+	ND_SMB_QUERY_INFO = 0x10,
+	ND_SMB_SET_INFO = 0x11,
+	ND_SMB_OPLOCK_BREAK = 0x12,
+	ND_SMB_CMD_OTHER = 0x13,
+	ND_SMB_NCMD = 0x14,
+};
+
+#define ND_SMB_PATH_MAX       128 /* \\server\share, UTF-8, cut beyond */
+#define ND_SMB_NAME_MAX       192 /* file name relative to the share, UTF-8 */
+#define ND_SMB_IOSIZE_BUCKETS 13  /* <=4K, <=8K, ... <=8M, larger */
+#define ND_SMB_MAX_DIALECTS   8
+
+/* Network trouble on a connection (both directions summed), from the tcp
+ * module's cumulative counters; a difference between two snapshots says
+ * what happened in between. */
+struct nd_smb_net {
+	uint64_t lost_segment, retransmission, dup_ack_storm, oversized_segment;
+};
+
+struct nd_smb_cmd_stats {
+	uint64_t requests, responses; /* PDUs seen (interim responses included) */
+	struct nd_hist lat;           /* request -> final response (tshark SRT) */
+	struct nd_hist interim;       /* request -> interim STATUS_PENDING */
+	uint64_t errors;              /* final responses with a real failure */
+	uint64_t benign_errors;       /* final non-success statuses expected in healthy traffic */
+	uint64_t unmatched_responses; /* no request seen for them */
+	uint64_t pending_at_end;      /* no final response in the capture */
+};
+
+struct nd_smb_io_stats {
+	uint64_t ops, bytes; /* completed successfully */
+	uint64_t size_buckets[ND_SMB_IOSIZE_BUCKETS];
+	uint32_t inflight_max;             /* most outstanding on one connection */
+	uint64_t inflight_sum, inflight_n; /* sampled when each request is sent */
+	nd_ns first_ts, last_ts;           /* first request, last final response */
+};
+
+struct nd_smb_share {
+	char path[ND_SMB_PATH_MAX]; /* "" when the tree connect was not captured */
+	uint8_t type;               /* 1 disk, 2 pipe, 3 print, 0 unknown */
+	uint32_t flags;             /* ShareFlags (0x8000 = encrypt data) */
+	uint64_t tree_connects, tree_connect_failures;
+	struct nd_hist write_lat, read_lat;
+	struct nd_smb_io_stats write_io, read_io;
+	uint64_t cmd_count[ND_SMB_NCMD];
+	nd_ns cmd_sum[ND_SMB_NCMD];
+	uint64_t errors, benign_errors;
+	/* WRITEs slower than the threshold (or the RTT factor): how many, and
+	 * how many had network trouble on their connection while outstanding. */
+	uint64_t slow_writes, slow_writes_net;
+	struct nd_smb_net slow_net; /* counter deltas summed over slow writes */
+	nd_ns slow_first_ts, slow_last_ts;
+	uint64_t rtt_n;
+	nd_ns rtt_sum, rtt_min; /* connection RTT at WRITE completion, when known */
+};
+
+struct nd_smb_error {
+	uint32_t status;
+	uint8_t cmd;
+	bool benign;
+	char share[ND_SMB_PATH_MAX];
+	char path[ND_SMB_NAME_MAX]; /* CREATE name, TREE_CONNECT path, or the handle's name */
+	uint64_t count;
+	nd_ns first_ts, last_ts;
+	uint64_t first_frame;
+	uint32_t first_file;
+	uint8_t ip_version;
+	uint8_t client[16];
+	uint32_t desired_access, disposition; /* CREATE */
+	uint32_t ctl_code;                    /* IOCTL */
+};
+
+struct nd_smb_open_handle {
+	char share[ND_SMB_PATH_MAX];
+	char name[ND_SMB_NAME_MAX];
+	uint8_t ip_version;
+	uint8_t client[16];
+	uint64_t session_id;
+	uint8_t file_id[16];
+	nd_ns opened_at;
+	uint64_t frame;
+	uint32_t file;
+	uint32_t desired_access, create_action;
+	bool cut_short; /* a connection of its session was still open at the end */
+};
+
+struct nd_smb_slow_op {
+	nd_ns latency, ts; /* ts: the request */
+	uint64_t frame;    /* of the request */
+	uint32_t file;
+	uint8_t cmd;
+	uint32_t status;
+	uint8_t ip_version;
+	uint8_t client[16];
+	char share[ND_SMB_PATH_MAX];
+	char name[ND_SMB_NAME_MAX];
+	uint64_t offset;
+	uint32_t length;
+	bool network_trouble; /* the connection lost/retransmitted while it was outstanding */
+};
+
+#define ND_SMB_CLIENT_SAMPLES 64
+struct nd_smb_client {
+	uint8_t ip_version;
+	uint8_t addr[16];
+	uint64_t opened, closed, closed_by_disconnect, evicted;
+	uint32_t open_now, peak;
+	nd_ns peak_ts, first_ts, last_ts;
+	uint32_t open_at_mid; /* open handles at the middle of the capture (finish) */
+	/* Open-handle count over time, decimated to stay bounded. */
+	uint16_t n_samples;
+	nd_ns sample_every;
+	struct {
+		nd_ns ts;
+		uint32_t open;
+	} samples[ND_SMB_CLIENT_SAMPLES];
+};
+
+struct nd_smb_enc_session {
+	uint64_t session_id;
+	uint8_t ip_version;
+	uint8_t client[16];
+	uint64_t pdus[2]; /* [0] client to server, [1] back */
+};
+
+struct nd_smb_results {
+	struct nd_smb_cmd_stats cmd[ND_SMB_NCMD];
+	struct nd_smb_io_stats read, write;
+	uint64_t connections; /* TCP connections carrying SMB */
+	uint64_t smb2_pdus, encrypted_pdus, compressed_pdus, compressed_parsed;
+	uint64_t smb1_pdus, smb1_negotiates, smb1_negotiates_smb2, smb1_other;
+	uint64_t break_notifications, cancels, duplicate_requests, async_finals;
+	struct {
+		uint16_t dialect;
+		uint64_t count;
+	} dialects[ND_SMB_MAX_DIALECTS];
+	size_t n_dialects;
+	/* framing */
+	uint64_t nbss_other;         /* NBSS messages other than session messages */
+	uint64_t bad_nbss;           /* a header where one was expected failed the checks */
+	uint64_t bytes_not_captured; /* holes in the TCP stream inside SMB traffic */
+	uint64_t resyncs;            /* times decoding restarted on NBSS header + SMB magic */
+	uint64_t resync_bytes;       /* bytes skipped while searching for one */
+	uint64_t headers_lost;       /* a message header fell into a hole */
+	uint64_t pdus_recovered;     /* of those, read from a late (retransmitted) segment */
+	uint64_t pdus_cut;           /* header not fully captured (snaplen) */
+	uint64_t bad_chain, chain_cut;
+	/* limits */
+	uint64_t pending_evicted, handles_evicted, trees_evicted, sessions_evicted;
+	uint64_t shares_overflow, errors_overflow, clients_overflow;
+	nd_ns first_ts, last_ts;
+	bool capture_cut; /* some SMB connection had no FIN/RST at the end */
+	/* arrays, valid after nd_smb_finish */
+	const struct nd_smb_share *shares;
+	size_t n_shares;
+	const struct nd_smb_error *errors; /* most frequent first */
+	size_t n_errors;
+	const struct nd_smb_open_handle *open_handles;
+	size_t n_open_handles;
+	const struct nd_smb_slow_op *slowest; /* slowest first */
+	size_t n_slowest;
+	const struct nd_smb_client *clients;
+	size_t n_clients;
+	const struct nd_smb_enc_session *enc_sessions;
+	size_t n_enc_sessions;
+	uint64_t enc_sessions_total;
+};
+
+struct nd_smb;
+
+struct nd_smb *nd_smb_new(const struct nd_smb_config *cfg);
+/* Registers itself as the tcp stream consumer. */
+void nd_smb_attach(struct nd_smb *smb, struct nd_tcp_table *tcp);
+/* After nd_tcp_finish: everything still pending is final. */
+void nd_smb_finish(struct nd_smb *smb);
+void nd_smb_free(struct nd_smb *smb);
+
+const struct nd_smb_results *nd_smb_get_results(const struct nd_smb *smb);
+/* The effective configuration (defaults filled in). */
+const struct nd_smb_config *nd_smb_get_config(const struct nd_smb *smb);
+
+/* Names. */
+const char *nd_smb_command_name(unsigned cmd);      /* "WRITE"; "UNKNOWN" */
+const char *nd_smb_command_srt_label(unsigned cmd); /* tshark's "Write" */
+/* "STATUS_ACCESS_DENIED", or NULL when unknown (print it in hex). */
+const char *nd_smb_status_name(uint32_t status);
+/* "3.1.1", "2.0.2", "2.???"; NULL when unknown. */
+const char *nd_smb_dialect_name(uint16_t dialect);
+/* "FSCTL_PIPE_TRANSCEIVE"; NULL when unknown. */
+const char *nd_smb_ioctl_name(uint32_t ctl);
+const char *nd_smb_share_type_name(uint8_t type); /* "disk", "pipe", "print", "unknown" */
+
+#endif

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to smb/: wire decoders, the per-direction framing state, the
+ * bounded tables and the module object. */
+#ifndef ND_SMB_INTERNAL_H
+#define ND_SMB_INTERNAL_H
+
+#include "smb/smb.h"
+
+/* ---- wire format (docs/smb.md, MS-SMB2 2.2) ---- */
+
+#define SMB2_HDR_LEN       64
+#define SMB2_FLAG_RESPONSE 0x00000001u
+#define SMB2_FLAG_ASYNC    0x00000002u
+#define SMB2_FLAG_RELATED  0x00000004u
+#define SMB2_MSGID_NONE    UINT64_C(0xFFFFFFFFFFFFFFFF)
+
+#define ST_SUCCESS                  0x00000000u
+#define ST_PENDING                  0x00000103u
+#define ST_NOTIFY_CLEANUP           0x0000010Bu
+#define ST_NOTIFY_ENUM_DIR          0x0000010Cu
+#define ST_BUFFER_OVERFLOW          0x80000005u
+#define ST_NO_MORE_FILES            0x80000006u
+#define ST_STOPPED_ON_SYMLINK       0x8000002Du
+#define ST_INVALID_PARAMETER        0xC000000Du
+#define ST_NO_SUCH_FILE             0xC000000Fu
+#define ST_INVALID_DEVICE_REQUEST   0xC0000010u
+#define ST_MORE_PROCESSING_REQUIRED 0xC0000016u
+#define ST_ACCESS_DENIED            0xC0000022u
+#define ST_OBJECT_NAME_NOT_FOUND    0xC0000034u
+#define ST_NOT_SUPPORTED            0xC00000BBu
+#define ST_BAD_NETWORK_NAME         0xC00000CCu
+#define ST_CANCELLED                0xC0000120u
+#define ST_FILE_CLOSED              0xC0000128u
+#define ST_FS_DRIVER_REQUIRED       0xC000019Cu
+#define ST_NOT_FOUND                0xC0000225u
+
+/* One decoded SMB2 header. */
+struct nd_smb2_hdr {
+	uint16_t credit_charge;
+	uint32_t status; /* responses only (requests: channel sequence) */
+	uint16_t cmd;
+	uint16_t credits;
+	uint32_t flags;
+	uint32_t next_command;
+	uint64_t msg_id;
+	uint64_t async_id; /* ASYNC form only */
+	uint32_t tree_id;  /* SYNC form only */
+	uint64_t session_id;
+	bool is_response, is_async, is_related;
+};
+
+/* The fields netdiag uses from one PDU; body_ok says the fixed body was
+ * fully present and well-formed. */
+struct nd_smb2_info {
+	struct nd_smb2_hdr h;
+	bool body_ok;
+	bool error_body; /* a response carrying the 9-byte ERROR body */
+	uint16_t dialect;
+	uint16_t session_flags;
+	uint8_t share_type;
+	uint32_t share_flags;
+	uint32_t desired_access, disposition, create_options, create_action;
+	bool has_fid;
+	uint8_t fid[16];
+	uint32_t length; /* READ/WRITE request */
+	uint64_t offset;
+	uint32_t count; /* READ response DataLength, WRITE response Count */
+	uint32_t ctl_code;
+	uint8_t info_type, info_class;
+	bool has_name; /* CREATE name or TREE_CONNECT path, UTF-8 */
+	char name[ND_SMB_NAME_MAX];
+};
+
+/* 0 when a full 64-byte SMB2 header (FE 'SMB', StructureSize 64) is at p. */
+int nd_smb2_parse_hdr(const uint8_t *p, size_t avail, struct nd_smb2_hdr *h);
+/* Decodes header and body of one PDU: pdu points at its header, avail
+ * bytes are present, pdu_len is the PDU's length in its message (bytes up
+ * to NextCommand, or to the end of the message). Offsets found in the body
+ * are checked against both. Returns -1 when no header could be read. */
+int nd_smb2_parse(const uint8_t *pdu, size_t avail, size_t pdu_len, struct nd_smb2_info *out);
+/* MS-SMB2 3.3.4.4: does a response with this status carry an ERROR body? */
+bool nd_smb2_is_error_body(uint16_t cmd, uint32_t status, uint16_t structure_size);
+/* Bytes of a PDU (from its header) worth buffering to decode it: the
+ * header, the fixed body, and for CREATE/TREE_CONNECT requests the name. */
+uint32_t nd_smb2_wanted(const struct nd_smb2_hdr *h, uint32_t pdu_len);
+/* UTF-16LE -> UTF-8, bounded; odd trailing byte ignored, bad surrogates and
+ * control characters replaced. Always terminates dst (cap > 0); returns the
+ * length written. */
+size_t nd_smb_utf16_to_utf8(const uint8_t *src, size_t len, char *dst, size_t cap);
+/* Benign statuses: expected in healthy traffic (docs/smb.md). */
+bool nd_smb_status_benign(unsigned cmd, uint32_t status, uint32_t ctl_code,
+                          bool after_failed_related);
+
+/* ---- bounded hash tables with least-recently-used eviction ---- */
+
+struct smb_node {
+	uint64_t k0, k1, k2;
+	uint32_t hnext, prev, next; /* index + 1; 0 = none */
+	uint32_t used;
+};
+
+struct smb_pool {
+	uint8_t *mem;
+	size_t esize;
+	uint32_t cap, n, used_hw, free_head;
+	uint32_t lru_head, lru_tail; /* most / least recently used */
+	uint32_t *buckets;
+	uint32_t mask;
+	uint64_t evicted;
+	/* Called before an entry is evicted to make room. */
+	void (*on_evict)(void *ctx, struct smb_node *n);
+	void *ctx;
+};
+
+int smb_pool_init(struct smb_pool *p, uint32_t cap, size_t esize);
+void smb_pool_destroy(struct smb_pool *p);
+struct smb_node *smb_pool_find(struct smb_pool *p, uint64_t k0, uint64_t k1, uint64_t k2);
+/* A zeroed entry with the keys set; evicts the least recently used when
+ * full. Never NULL once initialised. */
+struct smb_node *smb_pool_insert(struct smb_pool *p, uint64_t k0, uint64_t k1, uint64_t k2);
+void smb_pool_remove(struct smb_pool *p, struct smb_node *n);
+void smb_pool_touch(struct smb_pool *p, struct smb_node *n);
+static inline struct smb_node *smb_pool_at(const struct smb_pool *p, uint32_t i)
+{
+	return (struct smb_node *)(p->mem + (size_t)i * p->esize);
+}
+static inline uint32_t smb_pool_link(const struct smb_pool *p, const struct smb_node *n)
+{
+	return (uint32_t)(((const uint8_t *)n - p->mem) / p->esize) + 1;
+}
+
+/* ---- framing (stream.c) ---- */
+
+#define SMB_BUF_CAP         2048 /* message prefix buffered across segments */
+#define SMB_PARK_CAP        512  /* header bytes collected from late segments */
+#define SMB_MAX_FILL_RANGES 4
+#define SMB_RANGE_IDS       4
+
+struct smb_when {
+	nd_ns ts;
+	uint64_t frame;
+	uint32_t file;
+};
+
+enum smb_dir_state {
+	SMB_ST_HDR = 0, /* collecting a message prefix at msg_start */
+	SMB_ST_SKIP,    /* skipping to skip_end (message payload) */
+	SMB_ST_RESYNC,  /* searching for NBSS header + SMB magic */
+};
+
+/* A committed message whose bytes were partly in a hole: a late segment
+ * filling it moves its requests' timestamps (tshark completes the PDU at
+ * the frame that fills the last gap). */
+struct smb_fill_range {
+	uint64_t start, end, missing;
+	uint64_t msg_ids[SMB_RANGE_IDS];
+	uint8_t n_ids;
+};
+
+/* A message as the decoders see it: contiguous (decoded in place), or the
+ * pieces buffered from it: each PDU's header, fixed body and name, at its
+ * offset in the message (the payload between them was skipped). */
+#define SMB_MAX_PIECES 16
+struct smb_piece {
+	uint32_t off;  /* in the message (after the NBSS header) */
+	uint32_t len;  /* bytes present */
+	uint32_t boff; /* in base */
+};
+struct smb_view {
+	const uint8_t *base;
+	uint32_t msg_len;
+	bool contig; /* base holds [0, avail) of the message */
+	size_t avail;
+	uint8_t n;
+	struct smb_piece p[SMB_MAX_PIECES];
+};
+
+struct smb_msg_ids {
+	uint64_t ids[SMB_RANGE_IDS];
+	uint8_t n;
+};
+
+struct smb_dir {
+	uint8_t st;
+	bool started;
+	uint64_t pos; /* next stream offset the in-order parser expects */
+	/* current message */
+	uint64_t msg_start;
+	uint32_t nbss_len; /* valid once blen >= 4 */
+	uint32_t blen;     /* bytes buffered from msg_start (NBSS header included) */
+	uint64_t skip_end;
+	bool resume; /* skipping to the next piece of the message, not to its end */
+	uint8_t n_pieces;
+	struct smb_piece pieces[SMB_MAX_PIECES]; /* boff counts from buf + 4 */
+	bool start_cut;   /* the segment holding the message start was cut by the snaplen */
+	bool committed;   /* already decoded (cut start) */
+	uint64_t missing; /* message bytes that fell into holes */
+	uint8_t buf[SMB_BUF_CAP + 4];
+	/* a header expected inside a hole */
+	bool park;
+	uint64_t park_start;
+	uint32_t park_have;
+	uint8_t pbuf[SMB_PARK_CAP];
+	struct smb_fill_range ranges[SMB_MAX_FILL_RANGES];
+	uint8_t n_ranges;
+};
+
+/* ---- tracking ---- */
+
+#define SMB_NO_SHARE 0xFFFFu
+/* The RTT rule for slow WRITEs applies from this latency up. */
+#define ND_SMB_SLOW_FLOOR (5 * ND_NS_PER_MS)
+
+struct smb_conn {
+	struct nd_smb *smb;
+	struct nd_tcp_flow *flow;
+	uint64_t id; /* tcp flow id */
+	uint8_t ip_version;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	bool known_port; /* 445 or 139 */
+	struct smb_dir dir[2];
+	uint32_t inflight[2]; /* [0] READ, [1] WRITE */
+	uint32_t pend_head;   /* pending requests of this connection (pool links) */
+	uint32_t n_pending;
+	uint64_t sessions[4]; /* sessions seen, for the end-of-capture state */
+	uint8_t n_sessions;
+	struct smb_conn *prev, *next; /* live connections */
+};
+
+struct smb_pending {
+	struct smb_node node; /* k0 = connection id, k1 = MessageId */
+	struct smb_conn *conn;
+	uint32_t cprev, cnext;
+	uint8_t cmd;
+	uint8_t sender; /* direction that sent the request */
+	bool interim, cancelled;
+	nd_ns ts, t_interim;
+	uint64_t frame;
+	uint32_t file;
+	uint64_t session_id;
+	uint32_t tree_id;
+	uint16_t share;
+	bool has_fid;
+	uint8_t fid[16];
+	uint64_t offset;
+	uint32_t length;
+	uint32_t desired_access, disposition, ctl_code;
+	uint32_t inflight_slot; /* 0 none, 1 READ, 2 WRITE */
+	struct nd_smb_net net0;
+	char name[ND_SMB_NAME_MAX];
+};
+
+struct smb_tree {
+	struct smb_node node; /* k0 = SessionId, k1 = TreeId */
+	uint16_t share;
+	uint8_t type;
+	uint32_t flags;
+	uint32_t n_handles;
+};
+
+struct smb_handle {
+	struct smb_node node; /* k0 = SessionId, k1/k2 = FileId persistent/volatile */
+	uint32_t tree_id;
+	uint16_t share;
+	uint16_t client;
+	nd_ns opened;
+	uint64_t frame;
+	uint32_t file;
+	uint32_t access, action;
+	char name[ND_SMB_NAME_MAX];
+};
+
+struct smb_session {
+	struct smb_node node; /* k0 = SessionId */
+	uint8_t ip_version;
+	uint8_t addr[16];
+	uint64_t enc[2];
+	uint32_t conns_open;
+	uint32_t n_handles;
+	bool cut;
+};
+
+struct nd_smb {
+	struct nd_smb_config cfg;
+	struct nd_tcp_table *tcp;
+	struct nd_smb_results r;
+	struct smb_pool pending, trees, handles, sessions;
+	struct nd_smb_share *shares;
+	struct nd_smb_error *errors;
+	struct nd_smb_client *clients;
+	struct nd_smb_slow_op *slow; /* min-heap on latency until finish */
+	size_t n_slow;
+	struct nd_smb_open_handle *open_handles;
+	struct nd_smb_enc_session *enc_sessions;
+	struct smb_conn *conns;
+	bool finished;
+};
+
+/* stream.c */
+void smb_stream_data(struct nd_smb *smb, struct smb_conn *c, int dir,
+                     const struct nd_tcp_chunk *ch);
+
+/* track.c: one NBSS session message (the bytes after the 4-byte NBSS
+ * header). Request MessageIds are appended to ids (may be NULL). */
+void smb_track_view(struct nd_smb *smb, struct smb_conn *c, int dir, const struct smb_view *v,
+                    const struct smb_when *w, struct smb_msg_ids *ids);
+/* The same for a contiguous message: avail of msg_len bytes at msg. */
+void smb_track_message(struct nd_smb *smb, struct smb_conn *c, int dir, const uint8_t *msg,
+                       size_t avail, uint32_t msg_len, const struct smb_when *w,
+                       struct smb_msg_ids *ids);
+/* A late segment completed more of a request: its timestamp moves. */
+void smb_track_request_refill(struct nd_smb *smb, struct smb_conn *c, uint64_t msg_id,
+                              const struct smb_when *w);
+void smb_track_conn_closed(struct nd_smb *smb, struct smb_conn *c);
+void smb_track_finish(struct nd_smb *smb);
+void smb_pending_evicted(void *ctx, struct smb_node *n);
+void smb_handle_evicted(void *ctx, struct smb_node *n);
+void smb_track_note_ts(struct nd_smb *smb, nd_ns ts);
+
+/* Bytes worth buffering of the PDU (or transform) starting at msg_off of a
+ * message, given the have bytes of it already buffered at p. */
+uint32_t smb_piece_wanted(const uint8_t *p, size_t have, uint32_t msg_off, uint32_t msg_len);
+/* Plausible start of an NBSS session message with an SMB magic at p. */
+bool smb_looks_like_start(const uint8_t *p, size_t avail);
+
+#endif
