@@ -68,33 +68,6 @@ static void rule_truncated(const struct nd_diag_input *in, struct nd_findings *o
 	nd_finding_evidence(f, "packets", t.packets);
 }
 
-static void rule_capture_drops(const struct nd_diag_input *in, struct nd_findings *out)
-{
-	struct nd_capture_totals t;
-	nd_capture_summary_totals(in->capture, &t);
-	if (!t.drops_known || t.drops_if + t.drops_kernel == 0)
-		return;
-	struct nd_finding *f = nd_findings_add(out, "capture.drops", ND_SEV_WARNING, "capture");
-	if (!f)
-		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
-	f->first_ts = t.first_ts;
-	f->last_ts = t.last_ts;
-	snprintf(f->summary, sizeof(f->summary),
-	         "The capture tool recorded %llu packets it did not capture (%llu dropped by "
-	         "the interface, %llu by the kernel or its buffer); gaps in TCP streams may be "
-	         "the capture's loss, not the network's",
-	         (unsigned long long)(t.drops_if + t.drops_kernel), (unsigned long long)t.drops_if,
-	         (unsigned long long)t.drops_kernel);
-	snprintf(f->advice, sizeof(f->advice),
-	         "Capture again with a larger buffer and a filter on the traffic of interest, "
-	         "e.g. `netdiag capture IFACE --smb --buffer 64` or `tcpdump -B 65536 -w FILE "
-	         "'tcp port 445'`, and write to a fast local disk.");
-	nd_finding_evidence(f, "dropped_by_interface", t.drops_if);
-	nd_finding_evidence(f, "dropped_by_kernel", t.drops_kernel);
-	nd_finding_evidence(f, "packets_captured", t.packets);
-}
-
 static void rule_fragments(const struct nd_diag_input *in, struct nd_findings *out)
 {
 	uint64_t frags = in->decode->ipv4_fragments + in->decode->ipv6_fragments;
@@ -141,7 +114,6 @@ void nd_rules_capture(const struct nd_diag_input *in, struct nd_findings *out)
 {
 	rule_unreadable_inputs(in, out);
 	rule_truncated(in, out);
-	rule_capture_drops(in, out);
 	rule_fragments(in, out);
 	rule_malformed(in, out);
 }

@@ -12,7 +12,6 @@
 #define ST_NET_ACCESS_DEN  0xC00000CAu
 #define ST_BAD_NET_NAME    0xC00000CCu
 #define ST_BAD_NET_PATH    0xC00000BEu
-#define SLOW_RTT_FLOOR     (5 * ND_NS_PER_MS) /* as ND_SMB_SLOW_FLOOR in smb/ */
 
 static const char *apparmor_advice =
         "If the share's path is outside smbd's AppArmor profile, the journal shows "
@@ -24,8 +23,8 @@ static void error_subject(struct nd_finding *f, const struct nd_smb_error *e)
 {
 	if (e->path[0]) {
 		f->subject_kind = "path";
-		snprintf(f->subject, sizeof(f->subject), "%s\\%s", e->share[0] ? e->share : "?",
-		         e->path);
+		snprintf(f->subject, sizeof(f->subject), "%.100s\\%.150s",
+		         e->share[0] ? e->share : "?", e->path);
 	} else {
 		f->subject_kind = "share";
 		snprintf(f->subject, sizeof(f->subject), "%s",
@@ -187,7 +186,7 @@ static void rule_slow_writes(const struct nd_smb_results *r, const struct nd_smb
 		nd_ns p99 = nd_hist_quantile(h, 0.99);
 		nd_ns rtt = s->rtt_n ? s->rtt_sum / (nd_ns)s->rtt_n : 0;
 		bool slow = p99 > cfg->slow_write_threshold ||
-		            (rtt > 0 && p99 >= SLOW_RTT_FLOOR &&
+		            (rtt > 0 && p99 >= ND_SMB_SLOW_RTT_FLOOR &&
 		             p99 > (nd_ns)cfg->slow_rtt_factor * rtt);
 		if (!slow)
 			continue;

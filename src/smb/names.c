@@ -240,6 +240,8 @@ bool nd_smb_status_benign(unsigned cmd, uint32_t status, uint32_t ctl_code,
 		return cmd == ND_SMB_QUERY_DIRECTORY;
 	case ST_FILE_CLOSED:
 		return after_failed_related;
+	case ST_NETWORK_NAME_DELETED:
+		return cmd == ND_SMB_TREE_DISCONNECT; /* the tree was already gone */
 	default:
 		break;
 	}

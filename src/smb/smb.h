@@ -56,6 +56,9 @@ enum {
 #define ND_SMB_NAME_MAX       192 /* file name relative to the share, UTF-8 */
 #define ND_SMB_IOSIZE_BUCKETS 13  /* <=4K, <=8K, ... <=8M, larger */
 #define ND_SMB_MAX_DIALECTS   8
+/* The RTT rule for slow WRITEs applies from this latency up: on a LAN a
+ * 1 ms fsync is already 20 round trips. */
+#define ND_SMB_SLOW_RTT_FLOOR (5 * ND_NS_PER_MS)
 
 /* Network trouble on a connection (both directions summed), from the tcp
  * module's cumulative counters; a difference between two snapshots says

@@ -29,6 +29,7 @@
 #define ST_OBJECT_NAME_NOT_FOUND    0xC0000034u
 #define ST_NOT_SUPPORTED            0xC00000BBu
 #define ST_BAD_NETWORK_NAME         0xC00000CCu
+#define ST_NETWORK_NAME_DELETED     0xC00000C9u
 #define ST_CANCELLED                0xC0000120u
 #define ST_FILE_CLOSED              0xC0000128u
 #define ST_FS_DRIVER_REQUIRED       0xC000019Cu
@@ -208,8 +209,6 @@ struct smb_dir {
 /* ---- tracking ---- */
 
 #define SMB_NO_SHARE 0xFFFFu
-/* The RTT rule for slow WRITEs applies from this latency up. */
-#define ND_SMB_SLOW_FLOOR (5 * ND_NS_PER_MS)
 
 struct smb_conn {
 	struct nd_smb *smb;

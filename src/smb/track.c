@@ -620,8 +620,7 @@ static bool is_slow_write(const struct nd_smb *smb, nd_ns lat, nd_ns rtt)
 {
 	if (lat > smb->cfg.slow_write_threshold)
 		return true;
-	/* The RTT rule needs a floor: on a LAN a 1 ms fsync is 20 RTTs. */
-	return rtt > 0 && lat >= ND_SMB_SLOW_FLOOR && lat > (nd_ns)smb->cfg.slow_rtt_factor * rtt;
+	return rtt > 0 && lat >= ND_SMB_SLOW_RTT_FLOOR && lat > (nd_ns)smb->cfg.slow_rtt_factor * rtt;
 }
 
 static void net_delta(const struct nd_smb_net *a, const struct nd_smb_net *b, struct nd_smb_net *d)
