@@ -58,8 +58,9 @@ static void rule_truncated(const struct nd_diag_input *in, struct nd_findings *o
 	f->first_ts = t.first_ts;
 	f->last_ts = t.last_ts;
 	snprintf(f->summary, sizeof(f->summary),
-	         "%llu of %llu packets were cut short by the capture's snapshot length; TCP "
-	         "analysis uses their on-wire lengths, but protocol content past the cut is unseen",
+	         "%llu of %llu packets were cut short by the capture (its snapshot length, or "
+	         "for frames above the MTU the capture buffer's frame size); TCP analysis uses "
+	         "their on-wire lengths, but protocol content past the cut is unseen",
 	         (unsigned long long)t.truncated_packets, (unsigned long long)t.packets);
 	snprintf(f->advice, sizeof(f->advice),
 	         "To see SMB operations in full, capture whole packets: `tcpdump -s 0` or "
