@@ -65,7 +65,12 @@ struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summar
 	pcap_t *p =
 	        pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
-		set_error(info, ND_CAPTURE_OPEN_FAILED, errbuf[0] ? errbuf : "cannot open");
+		/* libpcap prefixes some messages with the path; callers add it. */
+		size_t pl = strlen(path);
+		const char *msg = errbuf[0] ? errbuf : "cannot open";
+		if (!strncmp(msg, path, pl) && !strncmp(msg + pl, ": ", 2))
+			msg += pl + 2;
+		set_error(info, ND_CAPTURE_OPEN_FAILED, msg);
 		return NULL;
 	}
 	struct nd_capture_reader *r = calloc(1, sizeof(*r));
