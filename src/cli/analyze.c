@@ -36,8 +36,12 @@ static void analyze_usage(FILE *out)
 	        "                           beyond it the least recently active is retired early\n"
 	        "      --idle-timeout S     retire a connection after S seconds of capture time\n"
 	        "                           without packets (default 600)\n"
-	        "      --report-flows N     connections listed in the report, worst first (default "
-	        "100)\n"
+	        "      --report-flows N     connections listed in the report, worst first\n"
+	        "                           (default 100)\n"
+	        "      --mtu N              MTU whose MSS judges oversized TCP segments when the\n"
+	        "                           handshake was not captured (default 1500)\n"
+	        "      --storm N            duplicate ACKs in a row that count as a storm (default "
+	        "10)\n"
 	        "  -h, --help               show this help\n"
 	        "\n"
 	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
@@ -61,7 +65,15 @@ static int parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out
 /* 0: run; 1: help shown; -1: usage error. Sets *first_file. */
 static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_file)
 {
-	enum { OPT_JSON = 1000, OPT_NO_COLOR, OPT_MAX_FLOWS, OPT_IDLE, OPT_REPORT_FLOWS };
+	enum {
+		OPT_JSON = 1000,
+		OPT_NO_COLOR,
+		OPT_MAX_FLOWS,
+		OPT_IDLE,
+		OPT_REPORT_FLOWS,
+		OPT_MTU,
+		OPT_STORM,
+	};
 	static const struct option longopts[] = {
 	        {"json", no_argument, NULL, OPT_JSON},
 	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -69,6 +81,8 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 	        {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
 	        {"idle-timeout", required_argument, NULL, OPT_IDLE},
 	        {"report-flows", required_argument, NULL, OPT_REPORT_FLOWS},
+	        {"mtu", required_argument, NULL, OPT_MTU},
+	        {"storm", required_argument, NULL, OPT_STORM},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -97,6 +111,14 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 			break;
 		case OPT_REPORT_FLOWS:
 			if (parse_u32(optarg, "--report-flows", 1, &o->cfg.tcp.max_report_flows))
+				return -1;
+			break;
+		case OPT_MTU:
+			if (parse_u32(optarg, "--mtu", 68, &o->cfg.tcp.mtu))
+				return -1;
+			break;
+		case OPT_STORM:
+			if (parse_u32(optarg, "--storm", 2, &o->cfg.tcp.dup_ack_storm))
 				return -1;
 			break;
 		case 'h':

@@ -64,13 +64,17 @@ static void lso_drop_finding(struct nd_findings *out, const struct nd_tcp_flow_s
 	flow_subject(f, s, x);
 	f->first_ts = s->oversized_first[x];
 	f->last_ts = s->last_ts;
+	char gaps[64] = "";
+	if (tx->lost_segment)
+		snprintf(gaps, sizeof(gaps), ", %llu gaps in the data seen here",
+		         (unsigned long long)tx->lost_segment);
 	snprintf(
 	        f->summary, sizeof(f->summary),
 	        "%s sends TCP segments of up to %u bytes, far above the MSS of %u (segmentation "
 	        "offload), and they are lost on the way: %llu retransmissions, %llu duplicate ACKs "
-	        "from the receiver, %llu gaps — transfers stall and restart",
+	        "from the receiver%s; transfers stall and restart",
 	        snd, s->dir[x].max_segment, s->mss_used[x], (unsigned long long)tx->retransmission,
-	        (unsigned long long)rx->duplicate_ack, (unsigned long long)tx->lost_segment);
+	        (unsigned long long)rx->duplicate_ack, gaps);
 	snprintf(f->advice, sizeof(f->advice),
 	         "Turn off large send offload on the sender %s: on Linux `ethtool -K IFACE tso off "
 	         "gso "

@@ -147,6 +147,34 @@ static void tcp_section(struct text_out *o, const struct nd_report_input *in)
 		             t->report_flows_dropped);
 }
 
+/* Prints text word-wrapped at TEXT_WIDTH under the finding's indent. */
+#define TEXT_INDENT 10
+#define TEXT_WIDTH  100
+static void wrapped(struct text_out *o, const char *label, const char *text)
+{
+	int col = TEXT_INDENT + (int)strlen(label);
+	outf(o, "%*s%s", TEXT_INDENT, "", label);
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		int w = (int)strcspn(p, " ");
+		if (!w)
+			break;
+		if (col + w > TEXT_WIDTH && col > TEXT_INDENT + (int)strlen(label)) {
+			outf(o, "\n%*s", TEXT_INDENT + (int)strlen(label), "");
+			col = TEXT_INDENT + (int)strlen(label);
+		} else if (col > TEXT_INDENT + (int)strlen(label)) {
+			outf(o, " ");
+			col++;
+		}
+		outf(o, "%.*s", w, p);
+		col += w;
+		p += w;
+	}
+	outf(o, "\n");
+}
+
 static const char *severity_color(enum nd_severity s)
 {
 	return s == ND_SEV_ERROR ? RED : s == ND_SEV_WARNING ? YELLOW : CYAN;
@@ -159,7 +187,7 @@ static void finding_block(struct text_out *o, const struct nd_finding *f)
 	outf(o, "  %s%-7s%s %s%s%s  [%s%s%s]\n", sgr(o, severity_color(f->severity)),
 	     nd_severity_name(f->severity), sgr(o, RESET), sgr(o, BOLD), f->id, sgr(o, RESET),
 	     f->subject_kind, same ? "" : " ", same ? "" : f->subject);
-	outf(o, "          %s\n", f->summary);
+	wrapped(o, "", f->summary);
 	if (f->first_ts)
 		outf(o, "          when: %s .. %s\n", nd_report_time(f->first_ts, t1, sizeof(t1)),
 		     nd_report_time(f->last_ts, t2, sizeof(t2)));
@@ -175,7 +203,7 @@ static void finding_block(struct text_out *o, const struct nd_finding *f)
 		outf(o, "\n");
 	}
 	if (f->advice[0])
-		outf(o, "          fix: %s\n", f->advice);
+		wrapped(o, "fix: ", f->advice);
 }
 
 static void findings_section(struct text_out *o, const struct nd_findings *fs)

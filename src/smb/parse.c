@@ -267,9 +267,9 @@ int nd_smb2_parse(const uint8_t *pdu, size_t avail, size_t pdu_len, struct nd_sm
 		return -1;
 	size_t lim = ND_MIN(avail, pdu_len);
 	unsigned c = cmd_index(out->h.cmd);
+	if (lim < SMB2_HDR_LEN + 2)
+		return 0; /* header only (the PDU length may even be below 64) */
 	size_t body = lim - SMB2_HDR_LEN;
-	if (body < 2)
-		return 0;
 	uint16_t ss = nd_le16(pdu + SMB2_HDR_LEN);
 	if (out->h.is_response && nd_smb2_is_error_body(out->h.cmd, out->h.status, ss)) {
 		out->error_body = true;
