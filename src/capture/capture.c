@@ -146,7 +146,13 @@ void nd_capture_progress(const struct nd_capture_reader *r, uint64_t *pos, uint6
 {
 	FILE *fp = pcap_file(r->pcap);
 	long off = fp ? ftell(fp) : -1;
-	*pos = off > 0 ? (uint64_t)off : 0;
+	if (off < 0) {
+		/* A pipe cannot tell its position: estimate it from what was read
+		 * (classic pcap record headers are 16 bytes). */
+		const struct nd_capture_file_info *info = reader_info(r);
+		off = (long)(info->captured_bytes + 16 * info->packets);
+	}
+	*pos = (uint64_t)off;
 	*size = r->size;
 }
 
