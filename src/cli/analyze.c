@@ -234,6 +234,7 @@ int nd_cmd_analyze(int argc, char **argv)
 	        .capture = &p.capture,
 	        .decode = &p.decode,
 	        .tcp = p.tcp,
+	        .smb = p.smb,
 	        .findings = &p.findings,
 	};
 	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};

@@ -10,6 +10,7 @@
 #include "capture/capture.h"
 #include "common/common.h"
 #include "decode/decode.h"
+#include "smb/smb.h"
 #include "tcp/tcp.h"
 
 enum nd_severity {
@@ -30,8 +31,8 @@ struct nd_evidence {
 struct nd_finding {
 	const char *id; /* static, e.g. "tcp.oversized_segments" */
 	enum nd_severity severity;
-	const char
-	        *subject_kind; /* static: "capture", "flow", "share", "interface", "path", "file" */
+	const char *subject_kind; /* static: "capture", "flow", "share", "interface", "path",
+	                             "file", "client" */
 	char subject[256];
 	nd_ns first_ts, last_ts; /* 0 when not tied to time */
 	char summary[512];       /* one sentence: what is wrong */
@@ -64,6 +65,7 @@ struct nd_diag_input {
 	const struct nd_capture_summary *capture;
 	const struct nd_decode_stats *decode;
 	const struct nd_tcp_table *tcp;
+	const struct nd_smb *smb; /* may be NULL */
 };
 
 /* Runs every rule and appends their findings, then sorts. */

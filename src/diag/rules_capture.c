@@ -63,8 +63,9 @@ static void rule_truncated(const struct nd_diag_input *in, struct nd_findings *o
 	         "their on-wire lengths, but protocol content past the cut is unseen",
 	         (unsigned long long)t.truncated_packets, (unsigned long long)t.packets);
 	snprintf(f->advice, sizeof(f->advice),
-	         "To see SMB operations in full, capture whole packets: `tcpdump -s 0` or "
-	         "`netdiag capture IFACE --snaplen 0`.");
+	         "To see SMB operations in full, capture whole packets (`tcpdump -s 0`); for "
+	         "frames above the MTU, capture on a host interface rather than on a bridge "
+	         "or veth.");
 	nd_finding_evidence(f, "truncated_packets", t.truncated_packets);
 	nd_finding_evidence(f, "packets", t.packets);
 }
@@ -84,7 +85,7 @@ static void rule_fragments(const struct nd_diag_input *in, struct nd_findings *o
 	         (unsigned long long)frags);
 	snprintf(f->advice, sizeof(f->advice),
 	         "Fragmented TCP usually means a tunnel or a path MTU problem; check the MTU "
-	         "along the path (`netdiag offload IFACE`, `ip link`).");
+	         "along the path (`ip link`, `ethtool -k IFACE`).");
 	nd_finding_evidence(f, "ipv4_fragments", in->decode->ipv4_fragments);
 	nd_finding_evidence(f, "ipv6_fragments", in->decode->ipv6_fragments);
 }

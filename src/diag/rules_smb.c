@@ -16,8 +16,9 @@
 static const char *apparmor_advice =
         "If the share's path is outside smbd's AppArmor profile, the journal shows "
         "apparmor=\"DENIED\" operation=\"open\" profile=\"smbd\" with the path "
-        "(`journalctl -k | grep apparmor`); run `netdiag apparmor` to check and to get the "
-        "local profile override.";
+        "(`journalctl -k | grep apparmor`); the fix is a rule for the share path in the "
+        "profile's local override, e.g. `/srv/share/** lrwk,` in "
+        "/etc/apparmor.d/local/usr.sbin.smbd-shares, loaded with `apparmor_parser -r`.";
 
 static void error_subject(struct nd_finding *f, const struct nd_smb_error *e)
 {

@@ -76,14 +76,12 @@ static void lso_drop_finding(struct nd_findings *out, const struct nd_tcp_flow_s
 	        snd, s->dir[x].max_segment, s->mss_used[x], (unsigned long long)tx->retransmission,
 	        (unsigned long long)rx->duplicate_ack, gaps);
 	snprintf(f->advice, sizeof(f->advice),
-	         "Turn off large send offload on the sender %s: on Linux `ethtool -K IFACE tso off "
-	         "gso "
-	         "off`; in a Windows guest `Disable-NetAdapterLso -Name \"Ethernet\"` (or set "
-	         "Large Send "
-	         "Offload v2 to Disabled in the adapter's advanced properties). Or fix the device "
-	         "that "
-	         "drops them: on the Linux bridge check `ethtool -k br0` (look for 'off [requested "
-	         "on]'), `netdiag offload br0` and that every bridge port has the same MTU.",
+	         "Turn off large send offload on the sender %s: on Linux `ethtool -K IFACE tso "
+	         "off gso off`; in a Windows guest `Disable-NetAdapterLso -Name \"Ethernet\"` (or "
+	         "set Large Send Offload v2 to Disabled in the adapter's advanced properties). Or "
+	         "fix the device that drops them: on the Linux bridge check `ethtool -k br0` (look "
+	         "for 'off [requested on]') and with `ip -d link` that every bridge port has the "
+	         "same MTU.",
 	         snd);
 	nd_finding_evidence(f, "oversized_segments", tx->oversized_segment);
 	nd_finding_evidence(f, "max_segment", s->dir[x].max_segment);
@@ -115,9 +113,8 @@ static void oversized_finding(struct nd_findings *out, const struct nd_tcp_flow_
 	snprintf(f->advice, sizeof(f->advice),
 	         "Harmless by themselves where this capture was taken on the sending host (the NIC "
 	         "cuts them) or on the receiver (GRO merged them). On a bridge or router they must "
-	         "be "
-	         "re-segmented or they are dropped: if transfers through it are slow, see "
-	         "tcp.lso_drop_suspected and `netdiag offload IFACE`.");
+	         "be re-segmented or they are dropped: if transfers through it are slow, see "
+	         "tcp.lso_drop_suspected and `ethtool -k IFACE`.");
 	nd_finding_evidence(f, "oversized_segments", s->dir[x].an.oversized_segment);
 	nd_finding_evidence(f, "max_segment", s->dir[x].max_segment);
 	nd_finding_evidence(f, "mss", s->mss_used[x]);
@@ -343,10 +340,8 @@ static void rule_capture_loss(const struct nd_diag_input *in, struct nd_findings
 	         (unsigned long long)drops);
 	snprintf(f->advice, sizeof(f->advice),
 	         "Treat these gaps as blind spots, not as network loss. Capture with a larger "
-	         "buffer "
-	         "and a filter (`netdiag capture IFACE --smb --buffer 64`, `tcpdump -B 65536`), on "
-	         "the "
-	         "host itself rather than a busy mirror port, and write to a fast local disk.");
+	         "buffer and a filter (`tcpdump -i IFACE -B 65536 -w FILE 'tcp port 445'`), on "
+	         "the host itself rather than a busy mirror port, and write to a fast local disk.");
 	nd_finding_evidence(f, "gaps_capture_loss", t->loss.gaps_capture);
 	nd_finding_evidence(f, "capture_loss_bytes", t->loss.gap_bytes_capture);
 	nd_finding_evidence(f, "acked_unseen", unseen);

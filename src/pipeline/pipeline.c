@@ -5,7 +5,13 @@ int nd_pipeline_init(struct nd_pipeline *p, const struct nd_pipeline_config *cfg
 {
 	memset(p, 0, sizeof(*p));
 	p->tcp = nd_tcp_table_new(&cfg->tcp);
-	return p->tcp ? 0 : -1;
+	p->smb = nd_smb_new(&cfg->smb);
+	if (!p->tcp || !p->smb) {
+		nd_pipeline_free(p);
+		return -1;
+	}
+	nd_smb_attach(p->smb, p->tcp);
+	return 0;
 }
 
 void nd_pipeline_packet(struct nd_pipeline *p, const struct nd_packet *pkt)
@@ -23,11 +29,14 @@ void nd_pipeline_finish(struct nd_pipeline *p)
 {
 	if (p->finished)
 		return;
+	/* Retiring the flows ends each SMB connection; then SMB totals are final. */
 	nd_tcp_finish(p->tcp);
+	nd_smb_finish(p->smb);
 	struct nd_diag_input in = {
 	        .capture = &p->capture,
 	        .decode = &p->decode,
 	        .tcp = p->tcp,
+	        .smb = p->smb,
 	};
 	nd_diag_run(&in, &p->findings);
 	p->finished = true;
@@ -35,6 +44,10 @@ void nd_pipeline_finish(struct nd_pipeline *p)
 
 void nd_pipeline_free(struct nd_pipeline *p)
 {
+	/* No flow may still point at SMB state when it goes. */
+	if (p->tcp)
+		nd_tcp_finish(p->tcp);
+	nd_smb_free(p->smb);
 	nd_tcp_table_free(p->tcp);
 	nd_findings_free(&p->findings);
 	nd_capture_summary_free(&p->capture);

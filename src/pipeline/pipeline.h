@@ -8,16 +8,19 @@
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "diag/diag.h"
+#include "smb/smb.h"
 #include "tcp/tcp.h"
 
 struct nd_pipeline_config {
 	struct nd_tcp_config tcp;
+	struct nd_smb_config smb;
 };
 
 struct nd_pipeline {
 	struct nd_capture_summary capture; /* filled by the capture readers */
 	struct nd_decode_stats decode;
 	struct nd_tcp_table *tcp;
+	struct nd_smb *smb;
 	struct nd_findings findings; /* valid after nd_pipeline_finish */
 	bool finished;
 };

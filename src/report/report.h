@@ -9,6 +9,7 @@
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "diag/diag.h"
+#include "smb/smb.h"
 #include "tcp/tcp.h"
 
 struct nd_report_input {
@@ -16,6 +17,7 @@ struct nd_report_input {
 	const struct nd_capture_summary *capture;
 	const struct nd_decode_stats *decode;
 	const struct nd_tcp_table *tcp;
+	const struct nd_smb *smb; /* may be NULL */
 	const struct nd_findings *findings;
 };
 

@@ -8,6 +8,7 @@
 #include "version.h"
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "report/report_smb.h"
 
 static json_object *j_u64(uint64_t v)
 {
@@ -327,7 +328,7 @@ int nd_report_json(FILE *out, const struct nd_report_input *in)
 	add(root, "netdiag", meta_json(in));
 	add(root, "capture", capture_json(in));
 	add(root, "tcp", tcp_json(in));
-	add(root, "smb", json_object_new_object());
+	add(root, "smb", in->smb ? nd_report_smb_json(in->smb) : json_object_new_object());
 	add(root, "findings", findings_json(in->findings));
 	const char *s = json_object_to_json_string_ext(
 	        root,

@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "report/report_smb.h"
 
 #define TEXT_MAX_FLOWS 20
 
@@ -225,6 +226,8 @@ int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_
 	outf(&o, "%snetdiag %s%s\n", sgr(&o, BOLD), in->command, sgr(&o, RESET));
 	capture_section(&o, in);
 	tcp_section(&o, in);
+	if (in->smb)
+		nd_report_smb_text(out, o.color, in->smb);
 	findings_section(&o, in->findings);
 	if (fflush(out) != 0)
 		o.err = -1;

@@ -590,10 +590,7 @@ static void apply_success(struct nd_smb *smb, struct smb_conn *c, struct smb_pen
 		}
 		break;
 	case ND_SMB_CLOSE: {
-		const uint8_t *fid = p->fid;
-		if (!memcmp(fid, fid_all_ff, 16) && ch->have_fid)
-			fid = ch->fid; /* related CLOSE after a CREATE in the same chain */
-		struct smb_handle *h = handle_find(smb, p->session_id, fid);
+		struct smb_handle *h = handle_find(smb, p->session_id, p->fid);
 		if (h)
 			handle_drop(smb, h, HANDLE_CLOSED, w->ts);
 		break;
@@ -620,7 +617,8 @@ static bool is_slow_write(const struct nd_smb *smb, nd_ns lat, nd_ns rtt)
 {
 	if (lat > smb->cfg.slow_write_threshold)
 		return true;
-	return rtt > 0 && lat >= ND_SMB_SLOW_RTT_FLOOR && lat > (nd_ns)smb->cfg.slow_rtt_factor * rtt;
+	return rtt > 0 && lat >= ND_SMB_SLOW_RTT_FLOOR &&
+	       lat > (nd_ns)smb->cfg.slow_rtt_factor * rtt;
 }
 
 static void net_delta(const struct nd_smb_net *a, const struct nd_smb_net *b, struct nd_smb_net *d)
@@ -787,17 +785,20 @@ static void final_response(struct nd_smb *smb, struct smb_conn *c, struct smb_pe
 		smb->r.async_finals++;
 	uint32_t st = in->h.status;
 	bool ok = st == ST_SUCCESS;
+	/* A related operation's FileId all-FF is the one the chain produced. */
+	if (p->has_fid && !memcmp(p->fid, fid_all_ff, 16) && ch->have_fid)
+		memcpy(p->fid, ch->fid, 16);
 	if (p->cmd == ND_SMB_TREE_CONNECT)
 		on_tree_connect(smb, p, in, ok);
 	if (!ok)
 		count_status(smb, c, p, in, ch, w);
-	if (ok)
-		apply_success(smb, c, p, in, ch, w);
 	struct nd_smb_net now, d;
 	net_snapshot(c, &now);
 	net_delta(&p->net0, &now, &d);
 	account_io(smb, c, p, in, lat, ok, w, &d);
-	offer_slowest(smb, c, p, in, lat, &d);
+	offer_slowest(smb, c, p, in, lat, &d); /* before a CLOSE forgets the name */
+	if (ok)
+		apply_success(smb, c, p, in, ch, w);
 	/* A failure in a compound makes the related operations after it fail. */
 	ch->prev_failed = !ok && !(st >> 30 == 0);
 	pending_release(smb, p);
