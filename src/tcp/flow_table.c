@@ -4,10 +4,11 @@
 #include "tcp/tcp.h"
 #include "tcp/tcp_internal.h"
 
-#define DEFAULT_MAX_FLOWS    65536u
-#define DEFAULT_IDLE_TIMEOUT (600 * ND_NS_PER_SEC)
-#define DEFAULT_REPORT_FLOWS 100u
-#define NIL                  0u /* list and chain links are index + 1; 0 terminates */
+#define DEFAULT_MAX_FLOWS      65536u
+#define DEFAULT_IDLE_TIMEOUT   (600 * ND_NS_PER_SEC)
+#define DEFAULT_CLOSED_TIMEOUT (10 * ND_NS_PER_SEC)
+#define DEFAULT_REPORT_FLOWS   100u
+#define NIL                    0u /* list and chain links are index + 1; 0 terminates */
 
 struct nd_tcp_table {
 	struct nd_tcp_config cfg;
@@ -16,7 +17,11 @@ struct nd_tcp_table {
 	uint32_t free_head;       /* free slots, chained through hash_next */
 	uint32_t *buckets;
 	uint32_t bucket_mask;
-	uint32_t lru_head, lru_tail; /* most / least recently active */
+	/* Two LRU lists, most recently active at the head: open flows, and
+	 * closed ones (FIN both ways or RST), which retire sooner. */
+	struct lru {
+		uint32_t head, tail;
+	} lru[2];
 	uint32_t n_active;
 	uint64_t next_id;
 	struct nd_tcp_totals totals;
@@ -47,6 +52,8 @@ struct nd_tcp_table *nd_tcp_table_new(const struct nd_tcp_config *cfg)
 		t->cfg.max_flows = DEFAULT_MAX_FLOWS;
 	if (!t->cfg.idle_timeout)
 		t->cfg.idle_timeout = DEFAULT_IDLE_TIMEOUT;
+	if (!t->cfg.closed_timeout)
+		t->cfg.closed_timeout = DEFAULT_CLOSED_TIMEOUT;
 	if (!t->cfg.max_report_flows)
 		t->cfg.max_report_flows = DEFAULT_REPORT_FLOWS;
 	uint32_t nb = 1;
@@ -102,27 +109,29 @@ static int flow_match(const struct nd_tcp_flow *f, const struct nd_decoded *d)
 
 static void lru_unlink(struct nd_tcp_table *t, struct nd_tcp_flow *f)
 {
+	struct lru *l = &t->lru[f->closed];
 	if (f->lru_prev)
 		slot(t, f->lru_prev)->lru_next = f->lru_next;
 	else
-		t->lru_head = f->lru_next;
+		l->head = f->lru_next;
 	if (f->lru_next)
 		slot(t, f->lru_next)->lru_prev = f->lru_prev;
 	else
-		t->lru_tail = f->lru_prev;
+		l->tail = f->lru_prev;
 	f->lru_prev = f->lru_next = NIL;
 }
 
 static void lru_push_head(struct nd_tcp_table *t, struct nd_tcp_flow *f)
 {
+	struct lru *list = &t->lru[f->closed];
 	uint32_t l = link_of(t, f);
 	f->lru_prev = NIL;
-	f->lru_next = t->lru_head;
-	if (t->lru_head)
-		slot(t, t->lru_head)->lru_prev = l;
-	t->lru_head = l;
-	if (!t->lru_tail)
-		t->lru_tail = l;
+	f->lru_next = list->head;
+	if (list->head)
+		slot(t, list->head)->lru_prev = l;
+	list->head = l;
+	if (!list->tail)
+		list->tail = l;
 }
 
 static void hash_unlink(struct nd_tcp_table *t, struct nd_tcp_flow *f)
@@ -213,10 +222,19 @@ static void flow_retire(struct nd_tcp_table *t, struct nd_tcp_flow *f, enum nd_t
 	t->n_active--;
 }
 
+/* Closed flows linger briefly for the last ACKs and retransmitted FINs,
+ * then leave without counting as evictions; open ones after the idle
+ * timeout. Both lists are in order of last activity. */
 static void expire_idle(struct nd_tcp_table *t, nd_ns now)
 {
-	while (t->lru_tail) {
-		struct nd_tcp_flow *f = slot(t, t->lru_tail);
+	while (t->lru[1].tail) {
+		struct nd_tcp_flow *f = slot(t, t->lru[1].tail);
+		if (now - f->s.last_ts <= t->cfg.closed_timeout)
+			break;
+		flow_retire(t, f, ND_TCP_END_OPEN);
+	}
+	while (t->lru[0].tail) {
+		struct nd_tcp_flow *f = slot(t, t->lru[0].tail);
 		if (now - f->s.last_ts <= t->cfg.idle_timeout)
 			return;
 		flow_retire(t, f, ND_TCP_END_IDLE);
@@ -232,7 +250,10 @@ static struct nd_tcp_flow *slot_take(struct nd_tcp_table *t)
 	}
 	if (t->used_hw < t->cfg.max_flows)
 		return &t->pool[t->used_hw++];
-	flow_retire(t, slot(t, t->lru_tail), ND_TCP_END_TABLE_FULL);
+	if (t->lru[1].tail)
+		flow_retire(t, slot(t, t->lru[1].tail), ND_TCP_END_OPEN);
+	else
+		flow_retire(t, slot(t, t->lru[0].tail), ND_TCP_END_TABLE_FULL);
 	return slot_take(t);
 }
 
@@ -306,14 +327,15 @@ struct nd_tcp_flow *nd_tcp_process(struct nd_tcp_table *t, const struct nd_decod
 	if (!f) {
 		f = flow_create(t, d, bucket, ts, file_index, frame);
 		*dir = flow_match(f, d);
-	} else {
-		lru_unlink(t, f);
-		lru_push_head(t, f);
 	}
 	f->s.last_ts = ts;
 	t->totals.segments++;
 	t->totals.payload_bytes += d->seglen;
 	nd_tcp_analysis_segment(f, &t->cfg, &t->totals, d, *dir, ts);
+	/* Most recently active first, on the list its state belongs to. */
+	lru_unlink(t, f);
+	f->closed = f->s.end == ND_TCP_END_RST || (f->s.dir[0].fin && f->s.dir[1].fin);
+	lru_push_head(t, f);
 	struct nd_tcp_chunk base = {
 	        .ts = ts,
 	        .file = file_index,
@@ -352,8 +374,9 @@ void nd_tcp_finish(struct nd_tcp_table *t)
 {
 	if (t->finished)
 		return;
-	while (t->lru_tail)
-		flow_retire(t, slot(t, t->lru_tail), ND_TCP_END_OPEN);
+	for (int l = 0; l < 2; l++)
+		while (t->lru[l].tail)
+			flow_retire(t, slot(t, t->lru[l].tail), ND_TCP_END_OPEN);
 	qsort(t->report, t->n_report, sizeof(*t->report), report_cmp_desc);
 	t->finished = true;
 }

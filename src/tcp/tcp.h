@@ -15,6 +15,7 @@
 struct nd_tcp_config {
 	uint32_t max_flows;        /* pool size; 0 = default (65536) */
 	nd_ns idle_timeout;        /* 0 = default (10 minutes of capture time) */
+	nd_ns closed_timeout;      /* after FIN both ways or RST; 0 = 10 s */
 	uint32_t max_report_flows; /* notable flows kept for the report; 0 = 100 */
 	uint32_t mtu;              /* MSS = MTU - 40 (v4) / 60 (v6) without a SYN; 0 = 1500 */
 	uint32_t dup_ack_storm;    /* duplicate ACKs in a row that make a storm; 0 = 10 */

@@ -75,6 +75,7 @@ struct nd_tcp_flow {
 	uint32_t lru_prev, lru_next;
 	uint32_t bucket;
 	bool in_use;
+	bool closed; /* FIN both ways or RST: on the closed LRU list */
 	bool isn_known[2];
 	uint32_t isn[2];
 	struct nd_tcp_stream_dir stream[2];
