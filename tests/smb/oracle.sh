@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# oracle.sh DRIVER PCAP_DIR CORPUS_DIR
+# oracle.sh NETDIAG PCAP_DIR CORPUS_DIR
 #
 # Compares netdiag's SMB2 service response times with tshark's
 # `-z smb2,srt` on every capture in PCAP_DIR (*.pcap, *.pcapng) and
@@ -8,14 +8,20 @@
 # microseconds), sums within 1 microsecond. For the corpus files it also
 # checks open handles at the end and the non-success status counts against
 # the table in ../shared/research/smb2.md sections 5.3 and 5.4.
-# DRIVER prints "srt <code> <calls> <min> <max> <sum>" lines (see
-# smb_oracle_driver.c; `netdiag analyze --json` can replace it later).
+# netdiag_srt.py turns `NETDIAG analyze --json` into
+# "srt <code> <calls> <min> <max> <sum>", status, open_handles and pending
+# lines (smb_oracle_driver.c prints the same from the library directly).
 # Exit 77 (skip) when tshark or every capture is missing.
 set -u
-DRIVER=$1
+NETDIAG=$1
 PCAPS=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 CORPUS=$3
 
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "SKIP: python3 is needed to read netdiag's JSON"
+	exit 77
+fi
 if ! command -v tshark >/dev/null 2>&1; then
 	echo "SKIP: tshark is not installed"
 	exit 77
@@ -121,8 +127,8 @@ for f in $files; do
 	fi
 	awk '/^ +[0-9]+ +[A-Z]/ { printf "%d %d %s %s %s\n", $1, $(NF-4), $(NF-3), $(NF-2), $NF }' \
 		"$tmp/ts.raw" | sort >"$tmp/ts"
-	if ! "$DRIVER" "$f" >"$tmp/nd.raw" 2>"$tmp/nd.err"; then
-		echo "FAIL: $name: driver failed: $(cat "$tmp/nd.err")"
+	if ! python3 "$HERE/netdiag_srt.py" "$NETDIAG" "$f" >"$tmp/nd.raw" 2>"$tmp/nd.err"; then
+		echo "FAIL: $name: netdiag failed: $(cat "$tmp/nd.err")"
 		fail=1
 		continue
 	fi
