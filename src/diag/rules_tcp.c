@@ -27,15 +27,15 @@ static const char *addr_of(const struct nd_tcp_flow_summary *s, int side, char *
 
 /* Oversized segments and retransmissions of that direction in the same few
  * seconds (the per-flow series holds both). */
-static bool lso_loss_coincide(const struct nd_tcp_flow_summary *s)
+static bool lso_loss_coincide(const struct nd_tcp_flow_summary *s, int x)
 {
 	const struct nd_tcp_series *se = &s->series;
 	uint32_t span = (uint32_t)(LSO_WINDOW / se->width) + 1;
 	for (uint32_t i = 0; i < se->n; i++) {
-		if (!se->b[i].oversized_segments)
+		if (!se->b[i].oversized_by[x])
 			continue;
 		for (uint32_t j = i; j < se->n && j <= i + span; j++)
-			if (se->b[j].retransmissions || se->b[j].lost_segments)
+			if (se->b[j].loss_by[x])
 				return true;
 	}
 	return false;
@@ -50,7 +50,7 @@ static bool is_lso_drop(const struct nd_tcp_flow_summary *s, int x)
 		return false;
 	bool receiver_noticed = rx->duplicate_ack >= 2 || rx->dup_ack_storm || tx->lost_segment ||
 	                        rx->ack_lost_segment;
-	return receiver_noticed && lso_loss_coincide(s);
+	return receiver_noticed && lso_loss_coincide(s, x);
 }
 
 static void lso_drop_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s, int x)

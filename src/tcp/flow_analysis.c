@@ -177,7 +177,9 @@ static void gap_data(struct nd_tcp_dir_state *st, struct nd_tcp_loss *loss, uint
 	for (unsigned i = 0; i < st->n_gaps;) {
 		struct nd_tcp_gap *g = &st->gaps[i];
 		if (nd_seq_lt(seq, g->end) && nd_seq_gt(end, g->start)) {
-			if (fl & ND_TA_OUT_OF_ORDER)
+			/* Data captured after the ACK that covered it is capture
+			 * ordering, like an out-of-order segment: not loss. */
+			if ((fl & ND_TA_OUT_OF_ORDER) || g->acked_ts)
 				loss->gaps_reordered++;
 			else
 				loss->gaps_retransmitted++;
@@ -188,16 +190,25 @@ static void gap_data(struct nd_tcp_dir_state *st, struct nd_tcp_loss *loss, uint
 	}
 }
 
-/* The peer ACKed past a gap that no segment ever filled: the capture
- * missed those bytes, the receiver did not. */
-static void gap_acked(struct nd_tcp_dir_state *st, struct nd_tcp_loss *loss, uint32_t ack)
+static void gap_capture(struct nd_tcp_dir_state *st, struct nd_tcp_loss *loss, unsigned i)
+{
+	loss->gaps_capture++;
+	loss->gap_bytes_capture += st->gaps[i].end - st->gaps[i].start;
+	gap_drop(st, i);
+}
+
+/* The peer ACKed past a gap: it got those bytes. If the capture still has
+ * not seen them ACK_BEFORE_DATA_WINDOW later, the capture missed them (its
+ * data may yet arrive late: capture ordering). */
+static void gap_acked(struct nd_tcp_dir_state *st, struct nd_tcp_loss *loss, bool has_ack,
+                      uint32_t ack, nd_ns ts)
 {
 	for (unsigned i = 0; i < st->n_gaps;) {
 		struct nd_tcp_gap *g = &st->gaps[i];
-		if (nd_seq_ge(ack, g->end)) {
-			loss->gaps_capture++;
-			loss->gap_bytes_capture += g->end - g->start;
-			gap_drop(st, i);
+		if (has_ack && !g->acked_ts && nd_seq_ge(ack, g->end))
+			g->acked_ts = ts;
+		if (g->acked_ts && ts - g->acked_ts > ACK_BEFORE_DATA_WINDOW) {
+			gap_capture(st, loss, i);
 			continue;
 		}
 		i++;
@@ -232,7 +243,7 @@ static void ack_before_data(struct nd_tcp_dir_state *F, struct nd_tcp_loss *loss
 		F->unseen_ack_pending = false;
 		return;
 	}
-	if (nd_seq_le(d->seq + d->seglen, F->unseen_ack))
+	if (nd_seq_lt(d->seq, F->unseen_ack))
 		loss->ack_before_data++;
 	if (nd_seq_ge(d->seq + d->seglen, F->unseen_ack))
 		F->unseen_ack_pending = false;
@@ -255,6 +266,11 @@ static void series_coarsen(struct nd_tcp_series *s)
 		        .oversized_segments = (uint16_t)ND_MIN(
 		                a->oversized_segments + b->oversized_segments, UINT16_MAX),
 		};
+		for (int d = 0; d < 2; d++) {
+			m.oversized_by[d] = (uint16_t)ND_MIN(
+			        a->oversized_by[d] + b->oversized_by[d], UINT16_MAX);
+			m.loss_by[d] = (uint16_t)ND_MIN(a->loss_by[d] + b->loss_by[d], UINT16_MAX);
+		}
 		s->b[i] = m;
 	}
 	memset(&s->b[ND_TCP_SERIES_BUCKETS / 2], 0, sizeof(s->b[0]) * (ND_TCP_SERIES_BUCKETS / 2));
@@ -288,8 +304,12 @@ static void series_add(struct nd_tcp_series *s, nd_ns ts, int dir, uint32_t byte
 		bump16(&b->lost_segments);
 	if (fl & ND_TA_DUPLICATE_ACK)
 		bump16(&b->duplicate_acks);
-	if (oversized)
+	if (oversized) {
 		bump16(&b->oversized_segments);
+		bump16(&b->oversized_by[dir]);
+	}
+	if (fl & (ND_TA_RETRANSMISSION | ND_TA_LOST_SEGMENT))
+		bump16(&b->loss_by[dir]);
 }
 
 /* --- per-segment entry point ------------------------------------------- */
@@ -413,8 +433,8 @@ static void beyond_wireshark(struct nd_tcp_flow *f, const struct nd_tcp_config *
 		gap_open(F, loss, prev_next, d->seq, ts);
 	else if (d->seglen && F->n_gaps)
 		gap_data(F, loss, d->seq, end, fl);
-	if ((d->flags & ND_TCP_ACK) && R->n_gaps)
-		gap_acked(R, &f->s.loss[!dir], d->ack);
+	if (R->n_gaps)
+		gap_acked(R, &f->s.loss[!dir], d->flags & ND_TCP_ACK, d->ack, ts);
 	if (fl & ND_TA_ACK_LOST_SEGMENT) {
 		R->unseen_ack_pending = true;
 		R->unseen_ack = d->ack;
@@ -497,8 +517,14 @@ void nd_tcp_analysis_retire(struct nd_tcp_flow *f, const struct nd_tcp_config *c
 			f->s.zero_window_time[dir] += f->s.last_ts - st->zw_since;
 			st->zw_since = 0;
 		}
-		f->s.loss[dir].gaps_unresolved += st->n_gaps;
-		st->n_gaps = 0;
+		while (st->n_gaps) {
+			if (st->gaps[0].acked_ts) {
+				gap_capture(st, &f->s.loss[dir], 0);
+			} else {
+				f->s.loss[dir].gaps_unresolved++;
+				gap_drop(st, 0);
+			}
+		}
 		rtt_finish(st, &f->s.dir[dir]);
 		counts_add(&tot->an, &f->s.dir[dir].an);
 		loss_add(&tot->loss, &f->s.loss[dir]);

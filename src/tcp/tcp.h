@@ -77,6 +77,8 @@ struct nd_tcp_dir_summary {
 struct nd_tcp_series_bucket {
 	uint64_t bytes[2]; /* payload per direction */
 	uint16_t retransmissions, lost_segments, duplicate_acks, oversized_segments;
+	/* by sender: oversized segments, and retransmissions or lost segments */
+	uint16_t oversized_by[2], loss_by[2];
 };
 struct nd_tcp_series {
 	nd_ns start; /* flow start */

@@ -32,7 +32,8 @@ struct nd_tcp_unacked {
 struct nd_tcp_gap {
 	uint32_t start, end;
 	nd_ns ts;
-	bool touched; /* some bytes of it arrived later */
+	nd_ns acked_ts; /* the peer ACKed past it then; 0 = not yet */
+	bool touched;   /* some bytes of it arrived later */
 	bool reordered;
 };
 

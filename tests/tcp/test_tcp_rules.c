@@ -231,6 +231,20 @@ static void test_window_full_scaled(void **state)
 	tr_free(&tr);
 }
 
+/* The SYN/ACK's window is never scaled (is_first_ack), even with scaling
+ * negotiated: window 300 in the SYN/ACK is 300 bytes. Checked against
+ * tshark 4.0.17 with a crafted pcap (window_full on the 200-byte segment). */
+static void test_window_full_first_ack_unscaled(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake_opts(&tr, T0, MS(10), WIN, 300, 2, 3, 1460);
+	assert_flags(tr_data(&tr, T0 + MS(20), A, D1, E1, 100), 0);
+	assert_flags(tr_data(&tr, T0 + MS(21), A, D1 + 100, E1, 200), WFULL);
+	tr_free(&tr);
+}
+
 /* Without a captured SYN the window scale is unknown and window_full never
  * fires, even at the exact edge. */
 static void test_window_full_never_without_scale(void **state)
@@ -238,11 +252,12 @@ static void test_window_full_never_without_scale(void **state)
 	(void)state;
 	struct trace tr;
 	tr_init(&tr);
-	assert_flags(tr_ack(&tr, T0, B, E1, D1, 300), 0);
-	assert_int_equal(tr.dir, B); /* :445 is the server */
-	assert_flags(tr_data(&tr, T0 + MS(1), A, D1, E1, 300), 0);
-	assert_flags(tr_ack(&tr, T0 + MS(2), B, E1, D1 + 300, 300), 0);
-	assert_flags(tr_data(&tr, T0 + MS(3), A, D1 + 300, E1, 300), 0);
+	assert_flags(tr_data(&tr, T0, A, D1, E1, 100), 0);
+	assert_flags(tr_ack(&tr, T0 + MS(1), B, E1, D1 + 100, 300), 0);
+	/* ends at B's ACK + window exactly */
+	assert_flags(tr_data(&tr, T0 + MS(2), A, D1 + 100, E1, 300), 0);
+	assert_flags(tr_ack(&tr, T0 + MS(3), B, E1, D1 + 400, 300), 0);
+	assert_flags(tr_data(&tr, T0 + MS(4), A, D1 + 400, E1, 300), 0);
 	const struct nd_tcp_flow_summary *s = tr_finish(&tr);
 	assert_int_equal(s->dir[A].an.window_full, 0);
 	assert_false(s->handshake_seen);
@@ -584,6 +599,55 @@ static void test_ack_before_data_window(void **state)
 	assert_flags(tr_data(&tr, T0 + MS(2021), A, D1 + 100, E1, 100), RETX | SPUR);
 	const struct nd_tcp_flow_summary *s = tr_finish(&tr);
 	assert_int_equal(s->loss[A].ack_before_data, 0);
+	tr_free(&tr);
+}
+
+/* Regression test for a fixed bug (src/tcp/flow_analysis.c, ack_before_data()): a super-segment that
+ * straddles the unseen ACK is not counted. smb3_multichannel.pcap frame 110
+ * ACKs 40455 and frame 111, 2 us later, is [37535,52135): all 11 ACKed-unseen
+ * segments of that capture are this capture-ordering artefact (research
+ * note §0, §2.2), yet netdiag counts ack_before_data = 0 there because it
+ * requires the segment to END at or below the ACK. Expected: counted.
+ * */
+static void test_ack_before_data_straddling_supersegment(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	assert_flags(tr_data(&tr, T0 + MS(20), A, D1, E1, 1460), 0);
+	/* B ACKs 2920 bytes more than captured ... */
+	assert_flags(tr_ack(&tr, T0 + MS(21), B, E1, D1 + 4380, WIN), ACKLOST);
+	/* ... then the 14600-byte super-segment that carries them arrives */
+	assert_flags(tr_data(&tr, T0 + US(21002), A, D1 + 1460, E1, 14600), OVERSIZED);
+	const struct nd_tcp_flow_summary *s = tr_finish(&tr);
+	assert_int_equal(s->loss[A].ack_before_data, 1);
+	assert_int_equal(s->loss[A].gaps, 0);
+	tr_free(&tr);
+}
+
+/* Regression test for a fixed bug (src/tcp/flow_analysis.c, gap_acked()/gap_data()): a hole whose data
+ * is captured just after the ACK that covers it is classified as capture
+ * loss the moment the ACK is seen, and stays so when the data arrives
+ * 0.5 ms later (which is also counted as ack_before_data): the same bytes are
+ * both "never captured" and "captured after their ACK", and capture.loss
+ * fires on a capture that missed nothing. Expected: not capture loss.
+ * */
+static void test_gap_filled_after_its_ack_is_not_capture_loss(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	assert_flags(tr_data(&tr, T0 + MS(20), A, D1, E1, 1000), 0);
+	assert_flags(tr_data(&tr, T0 + MS(21), A, D1 + 2000, E1, 1000), LOST);
+	assert_flags(tr_ack(&tr, T0 + MS(22), B, E1, D1 + 3000, WIN), ACKLOST);
+	assert_flags(tr_data(&tr, T0 + US(22500), A, D1 + 1000, E1, 1000), RETX | SPUR);
+	const struct nd_tcp_flow_summary *s = tr_finish(&tr);
+	assert_int_equal(s->loss[A].gaps, 1);
+	assert_int_equal(s->loss[A].ack_before_data, 1);
+	assert_int_equal(s->loss[A].gaps_capture, 0);
+	assert_int_equal(s->loss[A].gap_bytes_capture, 0);
 	tr_free(&tr);
 }
 
@@ -980,6 +1044,7 @@ int main(void)
 	        cmocka_unit_test(test_window_full),
 	        cmocka_unit_test(test_window_full_overshoot_not_flagged),
 	        cmocka_unit_test(test_window_full_scaled),
+	        cmocka_unit_test(test_window_full_first_ack_unscaled),
 	        cmocka_unit_test(test_window_full_never_without_scale),
 	        cmocka_unit_test(test_lost_then_acked_is_capture_loss),
 	        cmocka_unit_test(test_gap_unresolved),
@@ -999,6 +1064,8 @@ int main(void)
 	        cmocka_unit_test(test_rtt_handshake_and_cumulative),
 	        cmocka_unit_test(test_ack_before_data),
 	        cmocka_unit_test(test_ack_before_data_window),
+	        cmocka_unit_test(test_ack_before_data_straddling_supersegment),
+	        cmocka_unit_test(test_gap_filled_after_its_ack_is_not_capture_loss),
 	        cmocka_unit_test(test_exact_duplicate_frames),
 	        cmocka_unit_test(test_header_only),
 	        cmocka_unit_test(test_retransmitted_bytes_overlap),

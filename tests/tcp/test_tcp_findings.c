@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: MIT */
+/* Which findings the TCP rules (src/diag/rules_tcp.c) raise for small
+ * crafted flows: the flows go through the tcp module as in
+ * test_tcp_rules.c, then nd_diag_run() sees them with an empty capture
+ * summary and zeroed decode counters. Every positive case has a negative
+ * twin that differs in the one condition the rule tests. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "diag/diag.h"
+#include "tcp_trace.h"
+
+#define D1         (ISN_A + 1)
+#define E1         (ISN_B + 1)
+#define SUBJECT_AB "10.0.0.1:1000 -> 10.0.0.2:445"
+
+static struct nd_findings run_diag(struct trace *tr)
+{
+	nd_tcp_finish(tr->t);
+	struct nd_capture_summary cap;
+	memset(&cap, 0, sizeof(cap));
+	struct nd_decode_stats ds;
+	memset(&ds, 0, sizeof(ds));
+	struct nd_diag_input in = {.capture = &cap, .decode = &ds, .tcp = tr->t};
+	struct nd_findings fs;
+	memset(&fs, 0, sizeof(fs));
+	nd_diag_run(&in, &fs);
+	return fs;
+}
+
+static size_t count_id(const struct nd_findings *fs, const char *id)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		n += strcmp(fs->items[i].id, id) == 0;
+	return n;
+}
+
+static const struct nd_finding *find_id(const struct nd_findings *fs, const char *id)
+{
+	for (size_t i = 0; i < fs->count; i++)
+		if (strcmp(fs->items[i].id, id) == 0)
+			return &fs->items[i];
+	char list[1024] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < fs->count && used < sizeof(list) - 1; i++) {
+		int n = snprintf(list + used, sizeof(list) - used, " %s", fs->items[i].id);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	print_error("finding %s not raised; raised:%s\n", id, fs->count ? list : " (none)");
+	fail();
+	return NULL;
+}
+
+static uint64_t evidence(const struct nd_finding *f, const char *name)
+{
+	for (size_t i = 0; i < f->n_evidence; i++)
+		if (strcmp(f->evidence[i].name, name) == 0)
+			return f->evidence[i].value;
+	print_error("finding %s has no evidence %s\n", f->id, name);
+	fail();
+	return 0;
+}
+
+#define assert_raised(fs, id)     assert_int_equal(count_id(&(fs), (id)), 1)
+#define assert_not_raised(fs, id) assert_int_equal(count_id(&(fs), (id)), 0)
+
+/* Rounds of: A sends three segments of `seg` bytes, the middle one is lost
+ * (not captured); B ACKs the first and repeats that ACK `dups` times; A
+ * resends the lost one (a fast retransmission with dups >= 2); B ACKs all.
+ * The rounds are 100 ms apart, all within one second. */
+static void loss_rounds(struct trace *tr, uint32_t seg, int rounds, int dups)
+{
+	tr_handshake(tr, T0, MS(10));
+	uint32_t base = D1;
+	for (int r = 0; r < rounds; r++) {
+		nd_ns t = T0 + MS(20) + MS(100) * r;
+		tr_data(tr, t, A, base, E1, seg);
+		tr_data(tr, t + US(100), A, base + 2 * seg, E1, seg);
+		tr_ack(tr, t + MS(1), B, E1, base + seg, WIN);
+		for (int i = 0; i < dups; i++)
+			tr_ack(tr, t + MS(2 + i), B, E1, base + seg, WIN);
+		uint32_t f = tr_data(tr, t + MS(3 + dups), A, base + seg, E1, seg);
+		assert_true(f & RETX);
+		tr_ack(tr, t + MS(20), B, E1, base + 3 * seg, WIN);
+		base += 3 * seg;
+	}
+}
+
+/* The seed's LSO story: super-segments from the client, lost on the way,
+ * dup ACKs from the server and retransmissions in the same seconds. The
+ * most specific cause wins: no tcp.network_loss, no plain
+ * tcp.oversized_segments for that direction. */
+static void test_lso_drop_suspected(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	loss_rounds(&tr, 5000, 3, 2);
+	const struct nd_tcp_flow_summary *s = tr_live(&tr);
+	assert_int_equal(s->dir[A].an.retransmission, 3);
+	assert_true(s->dir[A].an.oversized_segment >= 6);
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "tcp.lso_drop_suspected");
+	const struct nd_finding *f = find_id(&fs, "tcp.lso_drop_suspected");
+	assert_int_equal(f->severity, ND_SEV_ERROR);
+	assert_string_equal(f->subject_kind, "flow");
+	assert_string_equal(f->subject, SUBJECT_AB);
+	assert_int_equal(evidence(f, "mss"), 1460);
+	assert_int_equal(evidence(f, "max_segment"), 5000);
+	assert_int_equal(evidence(f, "retransmissions"), 3);
+	assert_int_equal(evidence(f, "duplicate_acks"), 6);
+	assert_int_equal(evidence(f, "oversized_segments"), 9);
+	assert_not_raised(fs, "tcp.network_loss");
+	assert_not_raised(fs, "tcp.oversized_segments");
+	assert_not_raised(fs, "tcp.dup_ack_storm");
+	assert_not_raised(fs, "capture.loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Super-segments and retransmissions, but the receiver never noticed (no
+ * dup ACKs, no gap, no ACKed-unseen): not the LSO story; the oversized
+ * segments are reported alone and the loss as network loss. */
+static void test_lso_needs_receiver_evidence(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	uint32_t seq = D1;
+	for (int i = 0; i < 3; i++) {
+		nd_ns t = T0 + MS(20) + MS(300) * i;
+		assert_flags(tr_data(&tr, t, A, seq, E1, 5000), OVERSIZED);
+		assert_flags(tr_data(&tr, t + MS(250), A, seq, E1, 5000), RETX | OVERSIZED);
+		assert_flags(tr_ack(&tr, t + MS(260), B, E1, seq + 5000, WIN), 0);
+		seq += 5000;
+	}
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.lso_drop_suspected");
+	assert_raised(fs, "tcp.oversized_segments");
+	assert_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Regression test for a fixed bug (src/diag/rules_tcp.c, lso_loss_coincide()): the "same seconds" test
+ * reads the flow's time series, whose buckets add up both directions. A
+ * client that sent one super-segment 30 s earlier is blamed for LSO drops
+ * (error) because the *server's* super-segment falls in the second of the
+ * client's retransmission. Expected: no tcp.lso_drop_suspected for the
+ * client, whose oversized segment and loss are 30 s apart; each side's
+ * oversized segments reported as info. */
+static void test_lso_coincidence_is_per_direction(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	assert_flags(tr_data(&tr, T0 + MS(20), A, D1, E1, 5000), OVERSIZED);
+	tr_ack(&tr, T0 + MS(30), B, E1, D1 + 5000, WIN);
+	nd_ns t = T0 + MS(30000);
+	assert_flags(tr_data(&tr, t, B, E1, D1 + 5000, 5000), OVERSIZED);
+	tr_data(&tr, t + MS(1), A, D1 + 5000, E1 + 5000, 1000);
+	assert_flags(tr_data(&tr, t + MS(2), A, D1 + 7000, E1 + 5000, 1000), LOST);
+	tr_ack(&tr, t + MS(3), B, E1 + 5000, D1 + 6000, WIN);
+	tr_ack(&tr, t + MS(4), B, E1 + 5000, D1 + 6000, WIN);
+	tr_ack(&tr, t + MS(5), B, E1 + 5000, D1 + 6000, WIN);
+	assert_flags(tr_data(&tr, t + MS(6), A, D1 + 6000, E1 + 5000, 1000), RETX | FAST);
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.lso_drop_suspected");
+	assert_int_equal(count_id(&fs, "tcp.oversized_segments"), 2);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Plain loss: the same rounds with 1000-byte segments (below the MSS). */
+static void test_network_loss(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	loss_rounds(&tr, 1000, 3, 2);
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "tcp.network_loss");
+	const struct nd_finding *f = find_id(&fs, "tcp.network_loss");
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_string_equal(f->subject, SUBJECT_AB);
+	assert_int_equal(evidence(f, "retransmissions"), 3);
+	assert_int_equal(evidence(f, "fast_retransmissions"), 3);
+	assert_int_equal(evidence(f, "retransmitted_bytes"), 3000);
+	assert_int_equal(evidence(f, "payload_bytes"), 9000); /* 3 x (2 sent + 1 resent) */
+	assert_int_equal(evidence(f, "gaps_network_loss"), 3);
+	assert_not_raised(fs, "tcp.lso_drop_suspected");
+	assert_not_raised(fs, "tcp.oversized_segments");
+	assert_not_raised(fs, "capture.loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Two retransmissions are not enough. */
+static void test_network_loss_needs_three(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	loss_rounds(&tr, 1000, 2, 2);
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Three retransmissions, but below 0.5 % of the bytes: 1000 segments of
+ * 1400 bytes, the last one sent three more times (4200 of 1404200 bytes,
+ * 0.30 %). With 400 segments it is 4200 of 564200 (0.74 %): raised. */
+static void bulk_with_rto(struct trace *tr, int nseg)
+{
+	tr_handshake(tr, T0, MS(10));
+	nd_ns t = T0 + MS(20);
+	uint32_t seq = D1;
+	for (int i = 0; i < nseg; i++) {
+		assert_flags(tr_data(tr, t, A, seq, E1, 1400), 0);
+		seq += 1400;
+		t += US(100);
+		if (i % 2 == 1 && i < nseg - 2)
+			tr_ack(tr, t, B, E1, seq, WIN);
+	}
+	for (int i = 0; i < 3; i++) {
+		t += MS(200);
+		assert_flags(tr_data(tr, t, A, seq - 1400, E1, 1400), RETX);
+	}
+	tr_ack(tr, t + MS(10), B, E1, seq, WIN);
+}
+
+static void test_network_loss_rate_threshold(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	bulk_with_rto(&tr, 1000);
+	assert_int_equal(tr_live(&tr)->dir[A].an.retransmission, 3);
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	tr_init(&tr);
+	bulk_with_rto(&tr, 400);
+	fs = run_diag(&tr);
+	assert_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Spurious retransmissions (data the receiver already ACKed) are not
+ * network loss. */
+static void test_network_loss_ignores_spurious(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	assert_flags(tr_data(&tr, T0 + MS(20), A, D1, E1, 1000), 0);
+	assert_flags(tr_ack(&tr, T0 + MS(30), B, E1, D1 + 1000, WIN), 0);
+	for (int i = 0; i < 4; i++)
+		assert_flags(tr_data(&tr, T0 + MS(300) * (i + 1), A, D1, E1, 1000), RETX | SPUR);
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Super-segments without any loss: an informational finding only. */
+static void test_oversized_alone_is_info(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	uint32_t seq = D1;
+	for (int i = 0; i < 3; i++) {
+		assert_flags(tr_data(&tr, T0 + MS(20 + 10 * i), A, seq, E1, 5000), OVERSIZED);
+		seq += 5000;
+		assert_flags(tr_ack(&tr, T0 + MS(25 + 10 * i), B, E1, seq, WIN), 0);
+	}
+	struct nd_findings fs = run_diag(&tr);
+	assert_int_equal(fs.count, 1);
+	const struct nd_finding *f = find_id(&fs, "tcp.oversized_segments");
+	assert_int_equal(f->severity, ND_SEV_INFO);
+	assert_string_equal(f->subject, SUBJECT_AB);
+	assert_int_equal(evidence(f, "oversized_segments"), 3);
+	assert_int_equal(evidence(f, "mss"), 1460);
+	assert_int_equal(evidence(f, "max_segment"), 5000);
+	bool any = false;
+	assert_int_equal(nd_findings_max_severity(&fs, &any), ND_SEV_INFO);
+	assert_true(any);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* n dup ACKs in a row from B after a hole in A's data. */
+static void storm_flow(struct trace *tr, int n)
+{
+	tr_handshake(tr, T0, MS(10));
+	tr_data(tr, T0 + MS(20), A, D1, E1, 100);
+	tr_ack(tr, T0 + MS(21), B, E1, D1 + 100, WIN);
+	nd_ns t = T0 + MS(22);
+	for (int i = 0; i < n; i++) {
+		tr_data(tr, t, A, D1 + 200 + 100 * (uint32_t)i, E1, 100);
+		assert_flags(tr_ack(tr, t + US(500), B, E1, D1 + 100, WIN), DUPACK);
+		t += MS(1);
+	}
+	tr_data(tr, t, A, D1 + 100, E1, 100);
+	tr_ack(tr, t + MS(1), B, E1, D1 + 200 + 100 * (uint32_t)n, WIN);
+}
+
+static void test_dup_ack_storm(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	storm_flow(&tr, 12);
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "tcp.dup_ack_storm");
+	const struct nd_finding *f = find_id(&fs, "tcp.dup_ack_storm");
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_string_equal(f->subject, SUBJECT_AB); /* the data direction */
+	assert_int_equal(evidence(f, "dup_ack_storms"), 1);
+	assert_int_equal(evidence(f, "longest_run"), 12);
+	assert_int_equal(evidence(f, "duplicate_acks"), 12);
+	assert_not_raised(fs, "tcp.network_loss");
+	assert_not_raised(fs, "tcp.lso_drop_suspected");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	tr_init(&tr);
+	storm_flow(&tr, 9);
+	fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.dup_ack_storm");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+static void test_zero_window(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 100);
+	assert_flags(tr_ack(&tr, T0 + MS(21), B, E1, D1 + 100, 0), ZW);
+	assert_flags(tr_data(&tr, T0 + MS(221), A, D1 + 100, E1, 1), ZWP);
+	assert_flags(tr_ack(&tr, T0 + MS(222), B, E1, D1 + 100, 0), ZW | ZWPACK);
+	assert_flags(tr_ack(&tr, T0 + MS(1521), B, E1, D1 + 100, WIN), WUPD);
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "tcp.zero_window");
+	const struct nd_finding *f = find_id(&fs, "tcp.zero_window");
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_string_equal(f->subject, SUBJECT_AB);
+	assert_int_equal(evidence(f, "zero_windows"), 2);
+	assert_int_equal(evidence(f, "zero_window_probes"), 1);
+	assert_true(strstr(f->summary, "1.500 s") != NULL);
+	assert_int_equal(fs.count, 1);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+static void test_rst_abort(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 100);
+	tr_send(&tr, T0 + MS(21), B, ND_TCP_RST, E1, 0, 0, 0);
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "tcp.rst_abort");
+	const struct nd_finding *f = find_id(&fs, "tcp.rst_abort");
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_int_equal(evidence(f, "server_resets"), 1);
+	assert_int_equal(evidence(f, "client_resets"), 0);
+	assert_true(strstr(f->summary, "10.0.0.2") != NULL); /* reset by the server */
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	/* after a FIN exchange: no finding */
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 100);
+	tr_send(&tr, T0 + MS(21), A, ND_TCP_FIN | ND_TCP_ACK, D1 + 100, E1, WIN, 0);
+	tr_send(&tr, T0 + MS(22), B, ND_TCP_FIN | ND_TCP_ACK, E1, D1 + 101, WIN, 0);
+	tr_send(&tr, T0 + MS(23), A, ND_TCP_RST, D1 + 101, 0, 0, 0);
+	fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.rst_abort");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* A hole the receiver ACKed although no segment ever filled it: the
+ * capture missed it. */
+static void test_capture_loss(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 1000);
+	assert_flags(tr_data(&tr, T0 + MS(21), A, D1 + 2000, E1, 1000), LOST);
+	assert_flags(tr_ack(&tr, T0 + MS(30), B, E1, D1 + 3000, WIN), ACKLOST);
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "capture.loss");
+	const struct nd_finding *f = find_id(&fs, "capture.loss");
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_string_equal(f->subject_kind, "capture");
+	assert_int_equal(evidence(f, "gaps_capture_loss"), 1);
+	assert_int_equal(evidence(f, "capture_loss_bytes"), 1000);
+	assert_int_equal(evidence(f, "acked_unseen"), 1);
+	assert_not_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* An ACK for data never captured, without a gap (the data never comes):
+ * capture loss from the acked-unseen count alone. */
+static void test_capture_loss_acked_unseen_only(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 1000);
+	assert_flags(tr_ack(&tr, T0 + MS(30), B, E1, D1 + 2000, WIN), ACKLOST);
+	struct nd_findings fs = run_diag(&tr);
+	const struct nd_finding *f = find_id(&fs, "capture.loss");
+	assert_int_equal(evidence(f, "gaps_capture_loss"), 0);
+	assert_int_equal(evidence(f, "acked_unseen"), 1);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Regression test for a fixed bug (src/tcp/flow_analysis.c, ack_before_data()): the smb3_multichannel
+ * pattern, an ACK captured just before the super-segment that carries the
+ * bytes it ACKs, raises capture.loss ("ACKs covered data never captured")
+ * instead of capture.artefacts: the straddling segment is not counted as
+ * ack_before_data. */
+static void test_ack_before_supersegment_is_artefact(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 1460);
+	assert_flags(tr_ack(&tr, T0 + MS(21), B, E1, D1 + 4380, WIN), ACKLOST);
+	assert_flags(tr_data(&tr, T0 + US(21002), A, D1 + 1460, E1, 14600), OVERSIZED);
+	assert_flags(tr_ack(&tr, T0 + MS(22), B, E1, D1 + 16060, WIN), 0);
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "capture.loss");
+	assert_raised(fs, "capture.artefacts");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* The same hole filled by a retransmission is network loss, not capture
+ * loss; an ACK captured before its data is an artefact, not loss. */
+static void test_capture_loss_negatives(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 1000);
+	assert_flags(tr_data(&tr, T0 + MS(21), A, D1 + 2000, E1, 1000), LOST);
+	assert_flags(tr_ack(&tr, T0 + MS(30), B, E1, D1 + 1000, WIN), 0);
+	assert_flags(tr_data(&tr, T0 + MS(300), A, D1 + 1000, E1, 1000), RETX);
+	assert_flags(tr_ack(&tr, T0 + MS(310), B, E1, D1 + 3000, WIN), 0);
+	struct nd_findings fs = run_diag(&tr);
+	assert_not_raised(fs, "capture.loss");
+	assert_int_equal(nd_tcp_get_totals(tr.t)->loss.gaps_retransmitted, 1);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	tr_data(&tr, T0 + MS(20), A, D1, E1, 1000);
+	assert_flags(tr_ack(&tr, T0 + MS(21), B, E1, D1 + 2000, WIN), ACKLOST);
+	assert_flags(tr_data(&tr, T0 + US(21200), A, D1 + 1000, E1, 1000), RETX | SPUR);
+	fs = run_diag(&tr);
+	assert_not_raised(fs, "capture.loss");
+	const struct nd_finding *f = find_id(&fs, "capture.artefacts");
+	assert_int_equal(f->severity, ND_SEV_INFO);
+	assert_int_equal(evidence(f, "ack_before_data"), 1);
+	assert_int_equal(evidence(f, "duplicate_frames"), 0);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* A clean transfer with a FIN close raises nothing. */
+static void test_clean_flow_no_findings(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	nd_ns t = T0 + MS(20);
+	uint32_t a = D1, b = E1;
+	for (int i = 0; i < 20; i++) {
+		assert_flags(tr_data(&tr, t, A, a, b, 1460), 0);
+		a += 1460;
+		assert_flags(tr_data(&tr, t + MS(1), B, b, a, 200), 0);
+		b += 200;
+		assert_flags(tr_ack(&tr, t + MS(2), A, a, b, WIN), 0);
+		t += MS(10);
+	}
+	assert_flags(tr_send(&tr, t, A, ND_TCP_FIN | ND_TCP_ACK, a, b, WIN, 0), 0);
+	assert_flags(tr_send(&tr, t + MS(1), B, ND_TCP_FIN | ND_TCP_ACK, b, a + 1, WIN, 0), 0);
+	assert_flags(tr_ack(&tr, t + MS(2), A, a + 1, b + 1, WIN), 0);
+	struct nd_findings fs = run_diag(&tr);
+	if (fs.count)
+		print_error("unexpected finding %s: %s\n", fs.items[0].id, fs.items[0].summary);
+	assert_int_equal(fs.count, 0);
+	const struct nd_tcp_flow_summary *flows;
+	assert_int_equal(nd_tcp_report_flows(tr.t, &flows), 1);
+	assert_int_equal(flows[0].end, ND_TCP_END_FIN);
+	assert_false(flows[0].rst_abort);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_lso_drop_suspected),
+	        cmocka_unit_test(test_lso_needs_receiver_evidence),
+	        cmocka_unit_test(test_lso_coincidence_is_per_direction),
+	        cmocka_unit_test(test_network_loss),
+	        cmocka_unit_test(test_network_loss_needs_three),
+	        cmocka_unit_test(test_network_loss_rate_threshold),
+	        cmocka_unit_test(test_network_loss_ignores_spurious),
+	        cmocka_unit_test(test_oversized_alone_is_info),
+	        cmocka_unit_test(test_dup_ack_storm),
+	        cmocka_unit_test(test_zero_window),
+	        cmocka_unit_test(test_rst_abort),
+	        cmocka_unit_test(test_capture_loss),
+	        cmocka_unit_test(test_capture_loss_acked_unseen_only),
+	        cmocka_unit_test(test_ack_before_supersegment_is_artefact),
+	        cmocka_unit_test(test_capture_loss_negatives),
+	        cmocka_unit_test(test_clean_flow_no_findings),
+	};
+	return cmocka_run_group_tests_name("tcp_findings", tests, NULL, NULL);
+}
