@@ -110,18 +110,62 @@ static void capture_section(struct text_out *o, const struct nd_report_input *in
 		     sgr(o, RED), sgr(o, RESET));
 }
 
+static const char *rtt_text(const struct nd_tcp_flow_summary *s, char *buf, size_t len)
+{
+	const struct nd_tcp_dir_summary *d =
+	        s->dir[0].rtt_samples >= s->dir[1].rtt_samples ? &s->dir[0] : &s->dir[1];
+	if (d->rtt_samples)
+		snprintf(buf, len, "%.3f", nd_ns_to_ms(d->rtt_avg));
+	else if (s->irtt)
+		snprintf(buf, len, "%.3f", nd_ns_to_ms(s->irtt));
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
 static void flow_row(struct text_out *o, const struct nd_tcp_flow_summary *s)
 {
-	char a[64], b[64], by[32], ca[80], sa[80];
+	char a[64], b[64], by[32], ca[80], sa[80], rtt[32];
 	nd_addr_format(s->ip_version, s->addr[0], a, sizeof(a));
 	nd_addr_format(s->ip_version, s->addr[1], b, sizeof(b));
 	snprintf(ca, sizeof(ca), s->ip_version == 6 ? "[%s]:%u" : "%s:%u", a, s->port[0]);
 	snprintf(sa, sizeof(sa), s->ip_version == 6 ? "[%s]:%u" : "%s:%u", b, s->port[1]);
+	const struct nd_tcp_counts *c0 = &s->dir[0].an, *c1 = &s->dir[1].an;
 	uint64_t pkts = s->dir[0].packets + s->dir[1].packets;
 	uint64_t bytes = s->dir[0].payload_bytes + s->dir[1].payload_bytes;
-	outf(o, "  %5" PRIu64 "  %-28s %-28s %8" PRIu64 " %10s %10.3f  %s\n", s->id, ca, sa, pkts,
-	     human_bytes(bytes, by, sizeof(by)), nd_ns_to_sec(s->last_ts - s->first_ts),
-	     nd_report_flow_end_name(s->end));
+	double retx = bytes ? 100.0 * (double)(c0->retransmitted_bytes + c1->retransmitted_bytes) /
+	                              (double)bytes
+	                    : 0.0;
+	outf(o,
+	     "  %5" PRIu64 "  %-24s %-24s %7" PRIu64 " %9s %6.2f %5" PRIu64 " %6" PRIu64
+	     " %9" PRIu64 " %8s %8.3f  %s\n",
+	     s->id, ca, sa, pkts, human_bytes(bytes, by, sizeof(by)), retx,
+	     c0->lost_segment + c1->lost_segment, c0->dup_ack_storm + c1->dup_ack_storm,
+	     c0->oversized_segment + c1->oversized_segment, rtt_text(s, rtt, sizeof(rtt)),
+	     nd_ns_to_sec(s->last_ts - s->first_ts), nd_report_flow_end_name(s->end));
+}
+
+static void tcp_totals_line(struct text_out *o, const struct nd_tcp_totals *t)
+{
+	const struct nd_tcp_counts *c = &t->an;
+	outf(o,
+	     "  analysis: %" PRIu64 " retransmissions (%" PRIu64 " fast, %" PRIu64
+	     " spurious, %" PRIu64 " bytes), %" PRIu64 " lost segments, %" PRIu64
+	     " ACKed unseen, %" PRIu64 " out of order, %" PRIu64 " duplicate ACKs (%" PRIu64
+	     " storms), %" PRIu64 " zero windows, %" PRIu64 " keep-alives, %" PRIu64
+	     " oversized segments\n",
+	     c->retransmission, c->fast_retransmission, c->spurious_retransmission,
+	     c->retransmitted_bytes, c->lost_segment, c->ack_lost_segment, c->out_of_order,
+	     c->duplicate_ack, c->dup_ack_storm, c->zero_window, c->keep_alive,
+	     c->oversized_segment);
+	const struct nd_tcp_loss *l = &t->loss;
+	if (l->gaps || l->duplicate_frames || l->ack_before_data)
+		outf(o,
+		     "  gaps: %" PRIu64 " network loss, %" PRIu64 " capture loss, %" PRIu64
+		     " reordered, %" PRIu64 " unresolved; artefacts: %" PRIu64
+		     " duplicate frames, %" PRIu64 " data after its ACK\n",
+		     l->gaps_retransmitted, l->gaps_capture, l->gaps_reordered, l->gaps_unresolved,
+		     l->duplicate_frames, l->ack_before_data);
 }
 
 static void tcp_section(struct text_out *o, const struct nd_report_input *in)
@@ -134,12 +178,15 @@ static void tcp_section(struct text_out *o, const struct nd_report_input *in)
 	     " segments, %s payload; retired early: %" PRIu64 " idle, %" PRIu64 " table full\n",
 	     t->flows, t->flows_active_max, nd_tcp_max_flows(in->tcp), t->segments,
 	     human_bytes(t->payload_bytes, b1, sizeof(b1)), t->evicted_idle, t->evicted_table_full);
+	if (t->segments)
+		tcp_totals_line(o, t);
 	const struct nd_tcp_flow_summary *flows;
 	size_t n = nd_tcp_report_flows(in->tcp, &flows);
 	if (!n)
 		return;
-	outf(o, "  %5s  %-28s %-28s %8s %10s %10s  %s\n", "ID", "CLIENT", "SERVER", "PACKETS",
-	     "BYTES", "SECONDS", "END");
+	outf(o, "  %5s  %-24s %-24s %7s %9s %6s %5s %6s %9s %8s %8s  %s\n", "ID", "CLIENT",
+	     "SERVER", "PACKETS", "BYTES", "RETX%", "LOST", "STORMS", "OVERSIZED", "RTT ms",
+	     "SECONDS", "END");
 	for (size_t i = 0; i < n && i < TEXT_MAX_FLOWS; i++)
 		flow_row(o, &flows[i]);
 	if (n > TEXT_MAX_FLOWS || t->report_flows_dropped)
