@@ -29,7 +29,7 @@ static struct nd_capture_file_info *summary_append(struct nd_capture_summary *s,
 	}
 	struct nd_capture_file_info *info = &s->files[s->n_files++];
 	memset(info, 0, sizeof(*info));
-	snprintf(info->path, sizeof(info->path), "%s", path);
+	nd_str_copy(info->path, sizeof(info->path), path);
 	info->linktype = -1;
 	return info;
 }
@@ -106,6 +106,23 @@ static void account_packet(struct nd_capture_file_info *info, const struct nd_pa
 		info->truncated_packets++;
 }
 
+/* pcapng timestamps are 64-bit and may carry offsets: clamp them into
+ * what nanoseconds in an int64 can hold (1970..2262) so that time
+ * arithmetic downstream never overflows. */
+static nd_ns packet_time(const struct pcap_pkthdr *h)
+{
+	const int64_t max_sec = (INT64_MAX - ND_NS_PER_SEC) / ND_NS_PER_SEC;
+	int64_t sec = (int64_t)h->ts.tv_sec;
+	int64_t ns = (int64_t)h->ts.tv_usec; /* nanoseconds: opened with nano precision */
+	if (sec < 0)
+		return 0;
+	if (sec > max_sec)
+		sec = max_sec;
+	if (ns < 0 || ns >= ND_NS_PER_SEC)
+		ns = 0;
+	return sec * ND_NS_PER_SEC + ns;
+}
+
 int nd_capture_next(struct nd_capture_reader *r, struct nd_packet *pkt)
 {
 	if (r->done)
@@ -115,7 +132,7 @@ int nd_capture_next(struct nd_capture_reader *r, struct nd_packet *pkt)
 	int rc = pcap_next_ex(r->pcap, &hdr, &data);
 	struct nd_capture_file_info *info = reader_info(r);
 	if (rc == 1) {
-		pkt->ts = (nd_ns)hdr->ts.tv_sec * ND_NS_PER_SEC + (nd_ns)hdr->ts.tv_usec;
+		pkt->ts = packet_time(hdr);
 		pkt->data = data;
 		pkt->caplen = hdr->caplen;
 		pkt->len = hdr->len;

@@ -160,13 +160,18 @@ static enum nd_decode_result link_loopback(const uint8_t *d, uint32_t caplen, in
 }
 
 /* Raw IP: the version nibble says which. */
-static enum nd_decode_result link_raw(const uint8_t *d, uint32_t caplen, struct link_result *lr)
+/* Raw IP: the version nibble says which; DLT_IPV4 and DLT_IPV6 promise one
+ * (want), and a packet of the other version is malformed there. */
+static enum nd_decode_result link_raw(const uint8_t *d, uint32_t caplen, int want,
+                                      struct link_result *lr)
 {
 	if (caplen < 1)
 		return ND_DECODE_TRUNCATED;
 	lr->offset = 0;
 	lr->ip_version = d[0] >> 4;
 	if (lr->ip_version != 4 && lr->ip_version != 6)
+		return ND_DECODE_MALFORMED;
+	if (want && lr->ip_version != want)
 		return ND_DECODE_MALFORMED;
 	return ND_DECODE_TCP;
 }
@@ -185,9 +190,11 @@ static enum nd_decode_result decode_link(int dlt, const uint8_t *d, uint32_t cap
 	case DLT_LOOP:
 		return link_loopback(d, caplen, dlt, lr);
 	case DLT_RAW:
+		return link_raw(d, caplen, 0, lr);
 	case DLT_IPV4:
+		return link_raw(d, caplen, 4, lr);
 	case DLT_IPV6:
-		return link_raw(d, caplen, lr);
+		return link_raw(d, caplen, 6, lr);
 	default:
 		return ND_DECODE_UNSUPPORTED_LINK;
 	}
@@ -221,6 +228,10 @@ static enum nd_decode_result decode_ipv4(const uint8_t *ip, uint32_t cap, uint32
 	uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 	if (ihl < 20)
 		return ND_DECODE_MALFORMED;
+	/* Inconsistent lengths are malformed whatever the snaplen kept. */
+	uint32_t total = reconcile_ip_len(nd_be16(ip + 2), wire, out);
+	if (total < ihl)
+		return ND_DECODE_MALFORMED;
 	if (cap < ihl)
 		return ND_DECODE_TRUNCATED;
 	out->ip_version = 4;
@@ -234,9 +245,6 @@ static enum nd_decode_result decode_ipv4(const uint8_t *ip, uint32_t cap, uint32
 	out->ip_proto = ip[9];
 	memcpy(out->src, ip + 12, 4);
 	memcpy(out->dst, ip + 16, 4);
-	uint32_t total = reconcile_ip_len(nd_be16(ip + 2), wire, out);
-	if (total < ihl)
-		return ND_DECODE_MALFORMED;
 	out->ip_payload_len = total - ihl;
 	uint16_t frag = nd_be16(ip + 6);
 	if ((frag & 0x2000) || (frag & 0x1fff)) {
@@ -399,6 +407,8 @@ static void decode_tcp_options(const uint8_t *o, uint32_t len, struct nd_tcp_opt
 static enum nd_decode_result decode_tcp(const uint8_t *t, uint32_t cap, struct nd_decoded *out,
                                         struct nd_decode_stats *st)
 {
+	if (out->ip_payload_len < 20)
+		return ND_DECODE_MALFORMED; /* no room for a TCP header, whatever was captured */
 	if (cap < 20)
 		return ND_DECODE_TRUNCATED;
 	uint32_t hlen = (uint32_t)(t[12] >> 4) * 4;

@@ -132,30 +132,34 @@ static enum cause slow_cause(const struct nd_smb_share *s, nd_ns p99, nd_ns rtt,
 	return CAUSE_UNKNOWN;
 }
 
+/* Each entry is parenthesised: clang's -Wstring-concatenation otherwise
+ * suspects a missing comma between the concatenated literals. */
 static const char *const cause_text[] = {
-        [CAUSE_NETWORK] = "network: the connection lost or retransmitted segments while "
-                          "the slow writes were outstanding",
-        [CAUSE_SERVER] = "server: the network was clean and the writes took far longer than "
-                         "the round-trip time",
-        [CAUSE_UNKNOWN] = "undetermined: neither network trouble nor a known round-trip time "
-                          "explains it",
+        [CAUSE_NETWORK] = ("network: the connection lost or retransmitted segments while "
+                           "the slow writes were outstanding"),
+        [CAUSE_SERVER] = ("server: the network was clean and the writes took far longer than "
+                          "the round-trip time"),
+        [CAUSE_UNKNOWN] = ("undetermined: neither network trouble nor a known round-trip time "
+                           "explains it"),
 };
 
 static const char *const cause_advice[] = {
         [CAUSE_NETWORK] =
-                "Look for segmentation offload and MTU problems on the path: oversized "
-                "segments in the capture mean LSO/GSO/TSO upstream of the capture point; on "
-                "a Linux bridge `ethtool -k br0` showing \"generic-segmentation-offload: "
-                "off [requested on]\" while guests send large segments leads to drops the "
-                "bridge does not count. Try `ethtool -K <if> tso off gso off` on the "
-                "sender (or the VM's virtual NIC: disable Large Send Offload) and check "
-                "`ip -s link` drop counters along the path. See the tcp.* findings.",
-        [CAUSE_SERVER] = "The server is slow to complete writes: check its storage (`iostat -x 1`, "
-                         "latency of the share's filesystem), sync settings (`strict sync`, `sync "
-                         "always`, WRITE_THROUGH from the client), smbd CPU, antivirus or VFS "
-                         "modules, and lock/oplock contention on the file.",
-        [CAUSE_UNKNOWN] = "Capture closer to the client and to the server at the same time to tell "
-                          "network from server delay, and check the server's storage latency.",
+                ("Look for segmentation offload and MTU problems on the path: oversized "
+                 "segments in the capture mean LSO/GSO/TSO upstream of the capture point; on "
+                 "a Linux bridge `ethtool -k br0` showing \"generic-segmentation-offload: "
+                 "off [requested on]\" while guests send large segments leads to drops the "
+                 "bridge does not count. Try `ethtool -K <if> tso off gso off` on the "
+                 "sender (or the VM's virtual NIC: disable Large Send Offload) and check "
+                 "`ip -s link` drop counters along the path. See the tcp.* findings."),
+        [CAUSE_SERVER] =
+                ("The server is slow to complete writes: check its storage (`iostat -x 1`, "
+                 "latency of the share's filesystem), sync settings (`strict sync`, `sync "
+                 "always`, WRITE_THROUGH from the client), smbd CPU, antivirus or VFS "
+                 "modules, and lock/oplock contention on the file."),
+        [CAUSE_UNKNOWN] =
+                ("Capture closer to the client and to the server at the same time to tell "
+                 "network from server delay, and check the server's storage latency."),
 };
 
 static void slow_evidence(struct nd_finding *f, const struct nd_smb_share *s, nd_ns p99, nd_ns rtt)

@@ -175,7 +175,8 @@ static void test_pcap_nano_read_back(void **state)
 		assert_int_equal(pkt.frame, i + 1);
 		assert_int_equal(pkt.file_index, 0);
 		assert_int_equal(pkt.linktype, DLT_EN10MB);
-		assert_int_equal(pkt.ts, (nd_ns)three_nano[i].sec * ND_NS_PER_SEC + three_nano[i].frac);
+		assert_int_equal(pkt.ts,
+		                 (nd_ns)three_nano[i].sec * ND_NS_PER_SEC + three_nano[i].frac);
 		assert_int_equal(pkt.caplen, three_nano[i].caplen);
 		assert_int_equal(pkt.len, three_nano[i].len);
 		for (size_t k = 0; k < pkt.caplen; k++)
@@ -537,7 +538,8 @@ static void test_damaged_and_good_totals(void **state)
 	assert_non_null(r);
 	assert_int_equal(read_all(r, 0, &n), 0);
 	nd_capture_close(r);
-	assert_int_equal(read_cut("cut-for-totals.pcap", PCAP_HDR + REC_HDR + 100 + 20, &s, &n), -1);
+	assert_int_equal(read_cut("cut-for-totals.pcap", PCAP_HDR + REC_HDR + 100 + 20, &s, &n),
+	                 -1);
 	assert_int_equal(n, 1);
 	struct nd_capture_totals t;
 	nd_capture_summary_totals(&s, &t);
@@ -996,7 +998,7 @@ static void test_pcapng_damaged_tail_keeps_drops(void **state)
 static void test_pcapng_timestamp_beyond_2262(void **state)
 {
 	(void)state;
-	/* BUG: src/capture/capture.c nd_capture_next() computes
+	/* Regression test for a fixed bug: src/capture/capture.c nd_capture_next() computes
 	 * `(nd_ns)hdr->ts.tv_sec * ND_NS_PER_SEC + hdr->ts.tv_usec` with no
 	 * range check. pcapng timestamps are 64-bit, so a packet after
 	 * 2262-04-11 (tv_sec > INT64_MAX / 1e9 = 9223372036) overflows int64:
@@ -1008,7 +1010,6 @@ static void test_pcapng_timestamp_beyond_2262(void **state)
 	 * (linktype 1, microseconds), one EPB with timestamp 2^34 s. Expected:
 	 * no overflow, a non-negative time (e.g. clamped, or the file reported
 	 * as damaged); got a negative nd_ns. */
-	skip();
 	struct ng g = {0};
 	ng_shb(&g);
 	ng_idb(&g, 1, 0);

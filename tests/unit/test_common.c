@@ -121,7 +121,8 @@ static void test_addr_format_v6(void **state)
 	uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
 	char buf[64];
 	assert_string_equal(nd_addr_format(6, a, buf, sizeof(buf)), "2001:db8::1");
-	uint8_t b[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55};
+	uint8_t b[16] = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
+	                 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55};
 	assert_string_equal(nd_addr_format(6, b, buf, sizeof(buf)), "fe80::211:22ff:fe33:4455");
 	uint8_t c[16] = {0};
 	assert_string_equal(nd_addr_format(6, c, buf, sizeof(buf)), "::");

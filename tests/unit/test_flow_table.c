@@ -32,7 +32,8 @@ static struct host v4(uint8_t hi, uint8_t lo)
 
 static struct host v6(uint8_t hi, uint8_t lo)
 {
-	struct host h = {.v = 6, .a = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, hi, lo}};
+	struct host h = {.v = 6,
+	                 .a = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, hi, lo}};
 	return h;
 }
 
@@ -339,8 +340,8 @@ static void test_table_full_evicts_least_recent(void **state)
 
 	nd_tcp_finish(t);
 	static const enum nd_tcp_flow_end want[] = {
-	        ND_TCP_END_OPEN,       ND_TCP_END_TABLE_FULL, ND_TCP_END_TABLE_FULL,
-	        ND_TCP_END_OPEN,       ND_TCP_END_TABLE_FULL, ND_TCP_END_OPEN,
+	        ND_TCP_END_OPEN, ND_TCP_END_TABLE_FULL, ND_TCP_END_TABLE_FULL,
+	        ND_TCP_END_OPEN, ND_TCP_END_TABLE_FULL, ND_TCP_END_OPEN,
 	        ND_TCP_END_OPEN,
 	};
 	for (uint64_t id = 0; id < ND_ARRAY_LEN(want); id++) {
@@ -362,7 +363,8 @@ static void test_table_one_slot(void **state)
 	struct nd_tcp_table *t = table(1, 0, 8);
 	struct host c = v4(7, 1), s = v4(7, 2);
 	for (uint32_t i = 0; i < 5; i++)
-		assert_int_equal(feed_data(t, &c, (uint16_t)(40000 + i % 2), &s, i, 10, i * SEC), i);
+		assert_int_equal(feed_data(t, &c, (uint16_t)(40000 + i % 2), &s, i, 10, i * SEC),
+		                 i);
 	assert_int_equal(nd_tcp_get_totals(t)->evicted_table_full, 4);
 	assert_int_equal(nd_tcp_get_totals(t)->flows_active_max, 1);
 	nd_tcp_table_free(t);
@@ -393,7 +395,8 @@ static void test_table_matches_lru_model(void **state)
 			if (active == SLOTS) {
 				int lru = -1;
 				for (int j = 0; j < TUPLES; j++)
-					if (model_id[j] >= 0 && (lru < 0 || last_use[j] < last_use[lru]))
+					if (model_id[j] >= 0 &&
+					    (lru < 0 || last_use[j] < last_use[lru]))
 						lru = j;
 				model_id[lru] = -1;
 				active--;
@@ -406,15 +409,17 @@ static void test_table_matches_lru_model(void **state)
 		bool reply = (x >> 20) & 1;
 		const struct host *cl = i % 3 == 0 ? &c6 : &c, *sv = i % 3 == 0 ? &s6 : &s;
 		uint16_t cport = (uint16_t)(30000 + i);
-		struct nd_decoded d = reply ? seg(sv, 445, cl, cport, ND_TCP_ACK, 7000, 1000 + k[i], 0)
-		                            : seg(cl, cport, sv, 445, ND_TCP_ACK, 1000 + k[i], 7000, 10);
+		struct nd_decoded d =
+		        reply ? seg(sv, 445, cl, cport, ND_TCP_ACK, 7000, 1000 + k[i], 0)
+		              : seg(cl, cport, sv, 445, ND_TCP_ACK, 1000 + k[i], 7000, 10);
 		if (!reply)
 			k[i] += 10;
 		int dir;
 		uint64_t id = feed(t, &d, (nd_ns)p * 1000, &dir);
 		if (id != (uint64_t)model_id[i])
-			fail_msg("packet %llu tuple %d: flow %llu, model %lld", (unsigned long long)p, i,
-			         (unsigned long long)id, (long long)model_id[i]);
+			fail_msg("packet %llu tuple %d: flow %llu, model %lld",
+			         (unsigned long long)p, i, (unsigned long long)id,
+			         (long long)model_id[i]);
 		assert_int_equal(dir, reply ? 1 : 0);
 	}
 	const struct nd_tcp_totals *tot = nd_tcp_get_totals(t);
@@ -434,7 +439,7 @@ static void test_idle_timeout(void **state)
 	(void)state;
 	struct nd_tcp_table *t = table(16, 10 * SEC, 16);
 	struct host c = v4(9, 1), s = v4(9, 2);
-	assert_int_equal(feed_data(t, &c, 50000, &s, 0, 10, 0), 0);     /* A at 0 s */
+	assert_int_equal(feed_data(t, &c, 50000, &s, 0, 10, 0), 0);       /* A at 0 s */
 	assert_int_equal(feed_data(t, &c, 50001, &s, 0, 10, 5 * SEC), 1); /* B at 5 s */
 	/* Exactly the timeout: A is not idle *longer* than it yet. */
 	assert_int_equal(feed_data(t, &c, 50001, &s, 1, 10, 10 * SEC), 1);
@@ -483,6 +488,74 @@ static void test_flows_active_max(void **state)
 	for (uint16_t i = 0; i < 5; i++)
 		feed_data(t, &c, (uint16_t)(52000 + i), &s, 0, 10, 5 * SEC);
 	assert_int_equal(tot->flows_active_max, 7);
+	nd_tcp_table_free(t);
+}
+
+/* ---- closed flows ----------------------------------------------------- */
+
+static void test_closed_flow_retires_after_closed_timeout(void **state)
+{
+	(void)state;
+	/* Default closed timeout (10 s) and idle timeout (10 min). */
+	struct nd_tcp_table *t = table(16, 0, 16);
+	struct host c = v4(14, 1), s = v4(14, 2);
+	struct nd_decoded syn = seg(&c, 50000, &s, 445, ND_TCP_SYN, 100, 0, 0);
+	struct nd_decoded synack = seg(&s, 445, &c, 50000, ND_TCP_SYN | ND_TCP_ACK, 900, 101, 0);
+	struct nd_decoded fin1 = seg(&c, 50000, &s, 445, ND_TCP_FIN | ND_TCP_ACK, 101, 901, 0);
+	struct nd_decoded fin2 = seg(&s, 445, &c, 50000, ND_TCP_FIN | ND_TCP_ACK, 901, 102, 0);
+	assert_int_equal(feed(t, &syn, 0, NULL), 0);
+	assert_int_equal(feed(t, &synack, 0, NULL), 0);
+	assert_int_equal(feed(t, &fin1, 1 * SEC, NULL), 0);
+	assert_int_equal(feed(t, &fin2, 1 * SEC, NULL), 0); /* closed both ways at 1 s */
+	assert_int_equal(feed_data(t, &c, 50001, &s, 0, 10, 1 * SEC), 1);
+	/* 10 s after the close: not yet. */
+	assert_int_equal(feed_data(t, &c, 50001, &s, 1, 10, 11 * SEC), 1);
+	/* The closed flow's own late ACK still finds it. */
+	struct nd_decoded last_ack = seg(&c, 50000, &s, 445, ND_TCP_ACK, 102, 902, 0);
+	assert_int_equal(feed(t, &last_ack, 11 * SEC, NULL), 0);
+	/* Later than 10 s after its last packet, it is retired; the open flow
+	 * (idle 1 s) is not. Retiring a closed flow is no idle eviction. */
+	assert_int_equal(feed_data(t, &c, 50001, &s, 2, 10, 21 * SEC + 1), 1);
+	const struct nd_tcp_totals *tot = nd_tcp_get_totals(t);
+	assert_int_equal(tot->evicted_idle, 0);
+	assert_int_equal(tot->evicted_table_full, 0);
+	/* The same 4-tuple again: a new flow, not a port reuse. */
+	struct nd_decoded syn2 = seg(&c, 50000, &s, 445, ND_TCP_SYN, 5000, 0, 0);
+	assert_int_equal(feed(t, &syn2, 22 * SEC, NULL), 2);
+	assert_int_equal(tot->port_reuse, 0);
+	assert_int_equal(tot->flows, 3);
+	nd_tcp_finish(t);
+	const struct nd_tcp_flow_summary *a = report_find(t, 0);
+	assert_non_null(a);
+	assert_int_equal(a->end, ND_TCP_END_FIN);
+	assert_int_equal(a->dir[0].fin, 1);
+	assert_int_equal(a->dir[1].fin, 1);
+	assert_int_equal(a->last_ts, 11 * SEC);
+	assert_int_equal(report_find(t, 1)->end, ND_TCP_END_OPEN);
+	nd_tcp_table_free(t);
+}
+
+static void test_table_full_retires_closed_first(void **state)
+{
+	(void)state;
+	struct nd_tcp_table *t = table(2, 0, 8);
+	struct host c = v4(15, 1), s = v4(15, 2);
+	assert_int_equal(feed_data(t, &c, 50000, &s, 0, 10, 0), 0); /* open, oldest */
+	assert_int_equal(feed_data(t, &c, 50001, &s, 0, 10, 1 * SEC), 1);
+	struct nd_decoded rst = seg(&s, 445, &c, 50001, ND_TCP_RST | ND_TCP_ACK, 7000, 1010, 0);
+	assert_int_equal(feed(t, &rst, 2 * SEC, NULL), 1); /* flow 1 reset */
+	/* A third flow: the reset one makes room although flow 0 is older. */
+	assert_int_equal(feed_data(t, &c, 50002, &s, 0, 10, 3 * SEC), 2);
+	const struct nd_tcp_totals *tot = nd_tcp_get_totals(t);
+	assert_int_equal(tot->evicted_table_full, 0);
+	assert_int_equal(feed_data(t, &c, 50000, &s, 1, 10, 4 * SEC), 0);
+	/* With only open flows left, the least recently active goes. */
+	assert_int_equal(feed_data(t, &c, 50003, &s, 0, 10, 5 * SEC), 3);
+	assert_int_equal(tot->evicted_table_full, 1);
+	nd_tcp_finish(t);
+	assert_int_equal(report_find(t, 1)->end, ND_TCP_END_RST);
+	assert_int_equal(report_find(t, 2)->end, ND_TCP_END_TABLE_FULL);
+	assert_int_equal(report_find(t, 0)->end, ND_TCP_END_OPEN);
 	nd_tcp_table_free(t);
 }
 
@@ -646,6 +719,8 @@ int main(void)
 	        cmocka_unit_test(test_table_matches_lru_model),
 	        cmocka_unit_test(test_idle_timeout),
 	        cmocka_unit_test(test_flows_active_max),
+	        cmocka_unit_test(test_closed_flow_retires_after_closed_timeout),
+	        cmocka_unit_test(test_table_full_retires_closed_first),
 	        cmocka_unit_test(test_report_sorted_and_bounded),
 	        cmocka_unit_test(test_report_keeps_all_when_room),
 	        cmocka_unit_test(test_ipv6_flows),
