@@ -15,6 +15,7 @@ struct nd_capture_reader {
 	size_t index; /* entry in summary->files */
 	uint64_t size;
 	bool done;
+	bool live;
 };
 
 static struct nd_capture_file_info *summary_append(struct nd_capture_summary *s, const char *path)
@@ -183,6 +184,8 @@ void nd_capture_close(struct nd_capture_reader *r)
 	if (!r)
 		return;
 	struct nd_capture_file_info *info = reader_info(r);
+	if (r->live)
+		nd_capture_refresh_stats(r);
 	pcap_close(r->pcap);
 	if (info->pcapng && strcmp(info->path, "-") != 0) {
 		struct nd_pcapng_drops drops;
@@ -194,6 +197,15 @@ void nd_capture_close(struct nd_capture_reader *r)
 		}
 	}
 	free(r);
+}
+
+int nd_capture_summary_add(struct nd_capture_summary *s, const struct nd_capture_file_info *info)
+{
+	struct nd_capture_file_info *e = summary_append(s, info->path);
+	if (!e)
+		return -1;
+	*e = *info;
+	return 0;
 }
 
 void nd_capture_summary_free(struct nd_capture_summary *s)
@@ -225,4 +237,154 @@ void nd_capture_summary_totals(const struct nd_capture_summary *s, struct nd_cap
 		if (f->status != ND_CAPTURE_OK)
 			t->partial = true;
 	}
+}
+
+/* --- live capture ------------------------------------------------------ */
+
+#define LIVE_SNAPLEN 262144
+#define LIVE_BUFFER_MB 64
+#define LIVE_TIMEOUT_MS 100
+
+/* One line for a failed pcap_activate(), naming what the user can fix. */
+static void activate_error(pcap_t *p, int rc, const char *iface, char *msg, size_t len)
+{
+	switch (rc) {
+	case PCAP_ERROR_PERM_DENIED:
+		snprintf(msg, len,
+		         "permission denied: capturing needs the CAP_NET_RAW capability (run as "
+		         "root, or `setcap cap_net_raw,cap_net_admin+ep` on the netdiag binary)");
+		break;
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		snprintf(msg, len, "no such interface (see `ip link`)");
+		break;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		snprintf(msg, len, "interface is down (`ip link set %.64s up`)", iface);
+		break;
+	case PCAP_ERROR_PROMISC_PERM_DENIED:
+		snprintf(msg, len, "permission denied for promiscuous mode (CAP_NET_RAW needed)");
+		break;
+	default:
+		snprintf(msg, len, "cannot capture: %s", pcap_geterr(p));
+	}
+}
+
+static int live_configure(pcap_t *p, const struct nd_capture_live_opts *o)
+{
+	int rc = pcap_set_snaplen(p, o->snaplen ? (int)o->snaplen : LIVE_SNAPLEN);
+	rc = rc ? rc : pcap_set_promisc(p, o->promisc);
+	rc = rc ? rc : pcap_set_immediate_mode(p, 1);
+	rc = rc ? rc : pcap_set_timeout(p, LIVE_TIMEOUT_MS);
+	uint32_t mb = o->buffer_mb ? o->buffer_mb : LIVE_BUFFER_MB;
+	rc = rc ? rc : pcap_set_buffer_size(p, (int)ND_MIN(mb, 2047u) * 1024 * 1024);
+	return rc ? rc : pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+}
+
+static int live_filter(pcap_t *p, const char *filter, char *msg, size_t len)
+{
+	if (!filter || !*filter)
+		return 0;
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(msg, len, "invalid filter '%.200s': %s", filter, pcap_geterr(p));
+		return -1;
+	}
+	int rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0)
+		snprintf(msg, len, "cannot set filter: %s", pcap_geterr(p));
+	return rc ? -1 : 0;
+}
+
+struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summary,
+                                               const struct nd_capture_live_opts *o)
+{
+	struct nd_capture_file_info *info = summary_append(summary, o->iface);
+	if (!info)
+		return NULL;
+	info->live = true;
+	char errbuf[PCAP_ERRBUF_SIZE] = "", msg[512] = "";
+	pcap_t *p = pcap_create(o->iface, errbuf);
+	if (!p) {
+		set_error(info, ND_CAPTURE_OPEN_FAILED, errbuf);
+		return NULL;
+	}
+	int rc = live_configure(p, o);
+	if (rc == 0)
+		rc = pcap_activate(p);
+	if (rc < 0) {
+		activate_error(p, rc, o->iface, msg, sizeof(msg));
+	} else if (live_filter(p, o->filter, msg, sizeof(msg)) == 0 && pcap_setnonblock(p, 1, errbuf)) {
+		snprintf(msg, sizeof(msg), "%s", errbuf);
+	}
+	struct nd_capture_reader *r = msg[0] ? NULL : calloc(1, sizeof(*r));
+	if (!r) {
+		set_error(info, ND_CAPTURE_OPEN_FAILED, msg[0] ? msg : "out of memory");
+		pcap_close(p);
+		return NULL;
+	}
+	r->pcap = p;
+	r->summary = summary;
+	r->index = (size_t)(info - summary->files);
+	r->live = true;
+	info->linktype = pcap_datalink(p);
+	info->snaplen = (uint32_t)pcap_snapshot(p);
+	const char *name = pcap_datalink_val_to_name(info->linktype);
+	snprintf(info->linktype_name, sizeof(info->linktype_name), "%s", name ? name : "unknown");
+	return r;
+}
+
+int nd_capture_fd(const struct nd_capture_reader *r) { return pcap_get_selectable_fd(r->pcap); }
+
+struct dispatch_ctx {
+	struct nd_capture_reader *r;
+	nd_capture_packet_fn fn;
+	void *ctx;
+};
+
+static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct dispatch_ctx *dc = (struct dispatch_ctx *)user;
+	struct nd_capture_file_info *info = reader_info(dc->r);
+	struct nd_packet pkt = {
+	        .ts = packet_time(h),
+	        .data = data,
+	        .caplen = h->caplen,
+	        .len = h->len,
+	        .linktype = info->linktype,
+	        .file_index = (uint32_t)dc->r->index,
+	        .frame = info->packets + 1,
+	};
+	account_packet(info, &pkt);
+	dc->fn(dc->ctx, &pkt);
+}
+
+int nd_capture_dispatch(struct nd_capture_reader *r, nd_capture_packet_fn fn, void *ctx)
+{
+	if (r->done)
+		return -1;
+	struct dispatch_ctx dc = {r, fn, ctx};
+	int n = pcap_dispatch(r->pcap, -1, dispatch_one, (u_char *)&dc);
+	if (n >= 0 || n == PCAP_ERROR_BREAK)
+		return n < 0 ? 0 : n;
+	/* The interface went down or disappeared: keep what was captured. */
+	struct nd_capture_file_info *info = reader_info(r);
+	char msg[PCAP_ERRBUF_SIZE + 64];
+	snprintf(msg, sizeof(msg), "capture stopped after packet %llu: %s",
+	         (unsigned long long)info->packets, pcap_geterr(r->pcap));
+	nd_capture_refresh_stats(r);
+	set_error(info, ND_CAPTURE_DAMAGED, msg);
+	r->done = true;
+	return -1;
+}
+
+void nd_capture_refresh_stats(struct nd_capture_reader *r)
+{
+	struct pcap_stat ps;
+	if (!r->live || pcap_stats(r->pcap, &ps) != 0)
+		return;
+	struct nd_capture_file_info *info = reader_info(r);
+	info->drops_known = true;
+	info->drops_kernel = ps.ps_drop;
+	info->drops_if = ps.ps_ifdrop;
+	info->isb_received = ps.ps_recv;
 }

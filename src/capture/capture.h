@@ -30,6 +30,7 @@ struct nd_capture_file_info {
 	enum nd_capture_status status;
 	char error[512]; /* one line, empty when status is OK */
 	bool pcapng;
+	bool live; /* a live capture: path is the interface name */
 	int linktype;
 	char linktype_name[48];
 	uint32_t snaplen;
@@ -38,7 +39,8 @@ struct nd_capture_file_info {
 	uint64_t captured_bytes;
 	uint64_t truncated_packets; /* caplen < len */
 	nd_ns first_ts, last_ts;    /* 0 when no packet */
-	/* From pcapng interface statistics blocks (or live pcap_stats). */
+	/* From pcapng interface statistics blocks, or pcap_stats() for a live
+	 * capture (kernel: dropped by the socket buffer; interface: by the NIC). */
 	bool drops_known;
 	uint64_t drops_if;     /* isb_ifdrop / ps_ifdrop: dropped by the interface */
 	uint64_t drops_kernel; /* isb_osdrop / ps_drop: dropped by the OS or buffer */
@@ -80,6 +82,63 @@ void nd_capture_close(struct nd_capture_reader *r);
 const struct nd_capture_file_info *nd_capture_current(const struct nd_capture_reader *r);
 
 void nd_capture_summary_free(struct nd_capture_summary *s);
+
+/* Appends a copy of an entry (for reports over a window of a live capture);
+ * -1 when out of memory. */
+int nd_capture_summary_add(struct nd_capture_summary *s, const struct nd_capture_file_info *info);
+
+/* --- live capture ------------------------------------------------------ */
+
+struct nd_capture_live_opts {
+	const char *iface;  /* any interface, "any" included */
+	const char *filter; /* BPF expression, NULL for none */
+	uint32_t snaplen;   /* 0 = 262144 */
+	uint32_t buffer_mb; /* kernel capture buffer; 0 = 64 */
+	bool promisc;
+};
+
+/* Opens IFACE with immediate delivery and nanosecond timestamps and
+ * appends a summary entry for it. NULL on failure; the entry holds the
+ * error (a missing capability is named). */
+struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summary,
+                                               const struct nd_capture_live_opts *o);
+
+/* File descriptor to poll for readability, -1 when there is none. */
+int nd_capture_fd(const struct nd_capture_reader *r);
+
+typedef void (*nd_capture_packet_fn)(void *ctx, const struct nd_packet *pkt);
+
+/* Hands every packet available now to fn. Returns the number handed, or -1
+ * when the capture failed (interface down or removed: the entry says so;
+ * packets before stay analysed). */
+int nd_capture_dispatch(struct nd_capture_reader *r, nd_capture_packet_fn fn, void *ctx);
+
+/* Reads pcap_stats() of a live capture into its entry. */
+void nd_capture_refresh_stats(struct nd_capture_reader *r);
+
+/* --- writing what was captured ----------------------------------------- */
+
+struct nd_capture_writer_opts {
+	const char *path;      /* .pcapng -> pcapng, anything else -> pcap */
+	uint64_t rotate_bytes; /* start a new file past this size; 0 = never */
+	uint32_t rotate_count; /* keep at most this many files, reusing the oldest; 0 = all */
+};
+
+struct nd_capture_writer;
+
+/* Creates the (first) file. NULL on failure with a one-line reason in err. */
+struct nd_capture_writer *nd_capture_writer_open(const struct nd_capture_writer_opts *o,
+                                                 int linktype, uint32_t snaplen,
+                                                 const char *iface, char *err, size_t errlen);
+
+/* 0 on success, -1 on a write error (then err says why). */
+int nd_capture_writer_write(struct nd_capture_writer *w, const struct nd_packet *pkt, char *err,
+                            size_t errlen);
+
+/* Closes the current file; a pcapng file gets an interface statistics
+ * block with the drop counters of stats (may be NULL). */
+void nd_capture_writer_close(struct nd_capture_writer *w,
+                             const struct nd_capture_file_info *stats);
 
 /* Totals over all files of a summary. */
 struct nd_capture_totals {

@@ -10,6 +10,7 @@
 
 #include "capture/capture.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "decode/decode.h"
 #include "pipeline/pipeline.h"
 #include "report/report.h"
@@ -32,61 +33,27 @@ static void analyze_usage(FILE *out)
 	        "      --no-color           no colour in the text report (default: colour on a "
 	        "terminal)\n"
 	        "  -q, --quiet              no progress bar on stderr\n"
-	        "      --max-flows N        TCP connections tracked at once (default 65536);\n"
-	        "                           beyond it the least recently active is retired early\n"
-	        "      --idle-timeout S     retire a connection after S seconds of capture time\n"
-	        "                           without packets (default 600)\n"
-	        "      --report-flows N     connections listed in the report, worst first\n"
-	        "                           (default 100)\n"
-	        "      --mtu N              MTU whose MSS judges oversized TCP segments when the\n"
-	        "                           handshake was not captured (default 1500)\n"
-	        "      --storm N            duplicate ACKs in a row that count as a storm (default "
-	        "10)\n"
+	        "%s"
 	        "  -h, --help               show this help\n"
 	        "\n"
 	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
 	        "or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
-	        "file: what was read before the damage is still analysed and reported).\n");
-}
-
-static int parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > UINT32_MAX) {
-		fprintf(stderr, "netdiag: %s: expected a number >= %u, got '%s'\n", opt, min, s);
-		return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
+	        "file: what was read before the damage is still analysed and reported).\n",
+	        nd_cli_analysis_help);
 }
 
 /* 0: run; 1: help shown; -1: usage error. Sets *first_file. */
 static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_file)
 {
-	enum {
-		OPT_JSON = 1000,
-		OPT_NO_COLOR,
-		OPT_MAX_FLOWS,
-		OPT_IDLE,
-		OPT_REPORT_FLOWS,
-		OPT_MTU,
-		OPT_STORM,
-	};
+	enum { OPT_JSON = 1000, OPT_NO_COLOR };
 	static const struct option longopts[] = {
 	        {"json", no_argument, NULL, OPT_JSON},
 	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	        {"quiet", no_argument, NULL, 'q'},
-	        {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
-	        {"idle-timeout", required_argument, NULL, OPT_IDLE},
-	        {"report-flows", required_argument, NULL, OPT_REPORT_FLOWS},
-	        {"mtu", required_argument, NULL, OPT_MTU},
-	        {"storm", required_argument, NULL, OPT_STORM},
+	        ND_CLI_ANALYSIS_LONGOPTS,
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	uint32_t v;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -100,33 +67,17 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 		case 'q':
 			o->quiet = true;
 			break;
-		case OPT_MAX_FLOWS:
-			if (parse_u32(optarg, "--max-flows", 1, &o->cfg.tcp.max_flows))
-				return -1;
-			break;
-		case OPT_IDLE:
-			if (parse_u32(optarg, "--idle-timeout", 1, &v))
-				return -1;
-			o->cfg.tcp.idle_timeout = (nd_ns)v * ND_NS_PER_SEC;
-			break;
-		case OPT_REPORT_FLOWS:
-			if (parse_u32(optarg, "--report-flows", 1, &o->cfg.tcp.max_report_flows))
-				return -1;
-			break;
-		case OPT_MTU:
-			if (parse_u32(optarg, "--mtu", 68, &o->cfg.tcp.mtu))
-				return -1;
-			break;
-		case OPT_STORM:
-			if (parse_u32(optarg, "--storm", 2, &o->cfg.tcp.dup_ack_storm))
-				return -1;
-			break;
 		case 'h':
 			analyze_usage(stdout);
 			return 1;
-		default:
-			fprintf(stderr, "netdiag analyze: try 'netdiag analyze --help'\n");
+		default: {
+			int r = nd_cli_analysis_option(c, optarg, &o->cfg);
+			if (r > 0)
+				break;
+			if (r == 0)
+				fprintf(stderr, "netdiag analyze: try 'netdiag analyze --help'\n");
 			return -1;
+		}
 		}
 	}
 	if (optind >= argc) {
@@ -238,7 +189,7 @@ int nd_cmd_analyze(int argc, char **argv)
 	        .findings = &p.findings,
 	};
 	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
-	int wr = o.json ? nd_report_json(stdout, &in) : nd_report_text(stdout, &in, &ro);
+	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
 	int status = exit_status(input_error, &p.findings);
 	nd_pipeline_free(&p);
 	if (wr) {

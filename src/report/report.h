@@ -22,13 +22,15 @@ struct nd_report_input {
 };
 
 struct nd_report_options {
-	bool color; /* ANSI colour in text output */
+	bool color;    /* ANSI colour in text output */
+	bool one_line; /* JSON on a single line (one document per line) */
 };
 
 /* 0 on success, -1 on a write error. */
 int nd_report_text(FILE *out, const struct nd_report_input *in,
                    const struct nd_report_options *opt);
-int nd_report_json(FILE *out, const struct nd_report_input *in);
+int nd_report_json(FILE *out, const struct nd_report_input *in,
+                   const struct nd_report_options *opt);
 
 /* "2026-11-23T17:52:02.123456Z" (UTC, microseconds); "" for 0. */
 const char *nd_report_time(nd_ns t, char *buf, size_t len);

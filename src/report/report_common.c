@@ -39,6 +39,11 @@ const char *nd_report_flow_end_name(enum nd_tcp_flow_end e)
 	return "unknown";
 }
 
+const char *nd_report_format_name(const struct nd_capture_file_info *f)
+{
+	return f->live ? "live" : f->pcapng ? "pcapng" : "pcap";
+}
+
 const char *nd_report_time(nd_ns t, char *buf, size_t len)
 {
 	if (!t) {

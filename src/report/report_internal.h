@@ -7,5 +7,7 @@
 
 const char *nd_report_capture_status_name(enum nd_capture_status s);
 const char *nd_report_flow_end_name(enum nd_tcp_flow_end e);
+/* "pcap", "pcapng" or "live". */
+const char *nd_report_format_name(const struct nd_capture_file_info *f);
 
 #endif

@@ -47,7 +47,7 @@ static json_object *capture_file_json(const struct nd_capture_file_info *f)
 	add(o, "status", json_object_new_string(nd_report_capture_status_name(f->status)));
 	add(o, "error", f->error[0] ? json_object_new_string(f->error) : NULL);
 	add(o, "format",
-	    f->linktype >= 0 ? json_object_new_string(f->pcapng ? "pcapng" : "pcap") : NULL);
+	    f->linktype >= 0 ? json_object_new_string(nd_report_format_name(f)) : NULL);
 	add(o, "link_type", f->linktype >= 0 ? json_object_new_int(f->linktype) : NULL);
 	add(o, "link_type_name",
 	    f->linktype >= 0 ? json_object_new_string(f->linktype_name) : NULL);
@@ -322,7 +322,7 @@ static json_object *meta_json(const struct nd_report_input *in)
 	return o;
 }
 
-int nd_report_json(FILE *out, const struct nd_report_input *in)
+int nd_report_json(FILE *out, const struct nd_report_input *in, const struct nd_report_options *opt)
 {
 	json_object *root = json_object_new_object();
 	add(root, "netdiag", meta_json(in));
@@ -330,9 +330,10 @@ int nd_report_json(FILE *out, const struct nd_report_input *in)
 	add(root, "tcp", tcp_json(in));
 	add(root, "smb", in->smb ? nd_report_smb_json(in->smb) : json_object_new_object());
 	add(root, "findings", findings_json(in->findings));
-	const char *s = json_object_to_json_string_ext(
-	        root,
-	        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	if (!opt || !opt->one_line)
+		flags |= JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
+	const char *s = json_object_to_json_string_ext(root, flags);
 	int rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
 	json_object_put(root);
 	return rc;

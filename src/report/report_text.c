@@ -74,9 +74,7 @@ static void capture_file_row(struct text_out *o, const struct nd_capture_file_in
 	if (f->drops_known)
 		snprintf(drops, sizeof(drops), "%" PRIu64, f->drops_if + f->drops_kernel);
 	outf(o, "  %-*.*s  %-6s  %-10s %9" PRIu64 " %10s %9" PRIu64 " %6s  %s\n", pw, pw, f->path,
-	     f->linktype < 0 ? "-"
-	     : f->pcapng     ? "pcapng"
-	                     : "pcap",
+	     f->linktype < 0 ? "-" : nd_report_format_name(f),
 	     f->linktype < 0 ? "-" : f->linktype_name, f->packets,
 	     human_bytes(f->wire_bytes, b1, sizeof(b1)), f->truncated_packets, drops,
 	     nd_report_capture_status_name(f->status));

@@ -401,3 +401,8 @@ const struct nd_tcp_flow_summary *nd_tcp_flow_summary(const struct nd_tcp_flow *
 {
 	return &f->s;
 }
+
+uint32_t nd_tcp_active_flows(const struct nd_tcp_table *t)
+{
+	return t->n_active;
+}

@@ -193,6 +193,7 @@ void nd_tcp_finish(struct nd_tcp_table *t);
 
 const struct nd_tcp_totals *nd_tcp_get_totals(const struct nd_tcp_table *t);
 uint32_t nd_tcp_max_flows(const struct nd_tcp_table *t);
+uint32_t nd_tcp_active_flows(const struct nd_tcp_table *t);
 
 /* The notable flows, sorted worst first; valid after nd_tcp_finish. */
 size_t nd_tcp_report_flows(const struct nd_tcp_table *t, const struct nd_tcp_flow_summary **flows);

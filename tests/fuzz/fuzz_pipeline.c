@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct nd_report_options ro = {.color = size % 2 == 0};
 	nd_report_text(devnull, &in, &ro);
-	nd_report_json(devnull, &in);
+	nd_report_json(devnull, &in, NULL);
 
 	nd_pipeline_free(&p);
 	return 0;
