@@ -227,6 +227,11 @@ int nd_capture_writer_write(struct nd_capture_writer *w, const struct nd_packet 
 	h.ts.tv_usec = (suseconds_t)(pkt->ts % ND_NS_PER_SEC); /* nanoseconds: opened as nano */
 	pcap_dump((u_char *)w->dumper, &h, pkt->data);
 	w->bytes += 16 + pkt->caplen;
+	/* pcap_dump() has no status; the stream's error flag tells (disk full). */
+	if (ferror(pcap_dump_file(w->dumper))) {
+		snprintf(err, errlen, "%s: write failed: %s", w->o.path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
