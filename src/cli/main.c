@@ -15,6 +15,7 @@ static void usage(FILE *out)
 	        "Commands:\n"
 	        "  analyze FILE...   analyse pcap/pcapng captures ('-' reads standard input)\n"
 	        "  capture IFACE     capture live (e.g. `capture br0 --smb`) and analyse\n"
+	        "  offload IFACE...  offload features, MTU and GSO/TSO limits (--all: every one)\n"
 	        "\n"
 	        "Options:\n"
 	        "  -h, --help        show this help (COMMAND --help for a command's options)\n"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 		return nd_cmd_analyze(argc - 1, argv + 1);
 	if (!strcmp(cmd, "capture"))
 		return nd_cmd_capture(argc - 1, argv + 1);
+	if (!strcmp(cmd, "offload"))
+		return nd_cmd_offload(argc - 1, argv + 1);
 	fprintf(stderr, "netdiag: unknown command '%s' (try 'netdiag --help')\n", cmd);
 	return ND_EXIT_USAGE;
 }
