@@ -17,6 +17,8 @@
 
 struct analyze_opts {
 	bool json, no_color, quiet;
+	const char *ifaces[16];
+	size_t n_ifaces;
 	struct nd_pipeline_config cfg;
 };
 
@@ -33,6 +35,9 @@ static void analyze_usage(FILE *out)
 	        "      --no-color           no colour in the text report (default: colour on a "
 	        "terminal)\n"
 	        "  -q, --quiet              no progress bar on stderr\n"
+	        "      --iface IFACE        the capture host's interface (repeatable): adds its\n"
+	        "                           offload settings and MTU (and a bridge's ports) and\n"
+	        "                           joins them with the traffic (offload.tso_with_loss)\n"
 	        "%s"
 	        "  -h, --help               show this help\n"
 	        "\n"
@@ -45,11 +50,12 @@ static void analyze_usage(FILE *out)
 /* 0: run; 1: help shown; -1: usage error. Sets *first_file. */
 static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_file)
 {
-	enum { OPT_JSON = 1000, OPT_NO_COLOR };
+	enum { OPT_JSON = 1000, OPT_NO_COLOR, OPT_IFACE };
 	static const struct option longopts[] = {
 	        {"json", no_argument, NULL, OPT_JSON},
 	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	        {"quiet", no_argument, NULL, 'q'},
+	        {"iface", required_argument, NULL, OPT_IFACE},
 	        ND_CLI_ANALYSIS_LONGOPTS,
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
@@ -66,6 +72,14 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case OPT_IFACE:
+			if (o->n_ifaces == ND_ARRAY_LEN(o->ifaces)) {
+				fprintf(stderr, "netdiag analyze: at most %zu --iface\n",
+				        ND_ARRAY_LEN(o->ifaces));
+				return -1;
+			}
+			o->ifaces[o->n_ifaces++] = optarg;
 			break;
 		case 'h':
 			analyze_usage(stdout);
@@ -179,6 +193,12 @@ int nd_cmd_analyze(int argc, char **argv)
 		if (!analyze_file(&p, argv[i], &prog))
 			input_error = true;
 	nd_progress_clear(&prog);
+	struct nd_offload_set offload = {0};
+	for (size_t i = 0; i < o.n_ifaces; i++)
+		if (nd_cli_read_offload(o.ifaces[i], &offload))
+			input_error = true;
+	if (o.n_ifaces)
+		p.offload = &offload;
 	nd_pipeline_finish(&p);
 	struct nd_report_input in = {
 	        .command = "analyze",
@@ -186,12 +206,14 @@ int nd_cmd_analyze(int argc, char **argv)
 	        .decode = &p.decode,
 	        .tcp = p.tcp,
 	        .smb = p.smb,
+	        .offload = p.offload,
 	        .findings = &p.findings,
 	};
 	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
 	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
 	int status = exit_status(input_error, &p.findings);
 	nd_pipeline_free(&p);
+	nd_offload_set_free(&offload);
 	if (wr) {
 		fprintf(stderr, "netdiag: cannot write the report: %s\n", strerror(errno));
 		return ND_EXIT_USAGE;

@@ -40,7 +40,8 @@ struct capture_run {
 	struct nd_capture_summary live; /* the interface's cumulative entry */
 	struct nd_capture_reader *r;
 	struct nd_capture_writer *w;
-	struct nd_pipeline p; /* the current report window */
+	struct nd_pipeline p;          /* the current report window */
+	struct nd_offload_set offload; /* IFACE (and a bridge's ports), read at start */
 	struct nd_capture_file_info win_start;
 	nd_ns win_first, win_last;
 	uint64_t seen;
@@ -287,6 +288,7 @@ static int window_report(struct capture_run *run)
 	window_entry(run, &e);
 	if (nd_capture_summary_add(&run->p.capture, &e))
 		return -1;
+	run->p.offload = run->offload.n ? &run->offload : NULL;
 	nd_pipeline_finish(&run->p);
 	struct nd_report_input in = {
 	        .command = "capture",
@@ -294,6 +296,7 @@ static int window_report(struct capture_run *run)
 	        .decode = &run->p.decode,
 	        .tcp = run->p.tcp,
 	        .smb = run->p.smb,
+	        .offload = run->p.offload,
 	        .findings = &run->p.findings,
 	};
 	struct nd_report_options ro = {
@@ -454,6 +457,10 @@ static int start_capture(struct capture_run *run)
 			        run->live.files[0].error);
 		return -1;
 	}
+	/* The interface's offload settings go into every report; one netlink
+	 * cannot describe ("any") is left out and the capture goes on. */
+	if (strcmp(run->o->iface, "any") != 0)
+		nd_cli_read_offload(run->o->iface, &run->offload);
 	if (run->o->user && drop_privileges(run->o->user))
 		return -1;
 	if (open_writer(run))
@@ -475,6 +482,7 @@ int nd_cmd_capture(int argc, char **argv)
 			nd_capture_close(run.r);
 		nd_capture_writer_close(run.w, NULL);
 		nd_pipeline_free(&run.p);
+		nd_offload_set_free(&run.offload);
 		nd_capture_summary_free(&run.live);
 		return ND_EXIT_USAGE;
 	}
@@ -487,6 +495,7 @@ int nd_cmd_capture(int argc, char **argv)
 	if (window_next(&run, true, &status))
 		status = ND_EXIT_USAGE;
 	nd_capture_close(run.r);
+	nd_offload_set_free(&run.offload);
 	nd_capture_summary_free(&run.live);
 	return ok ? status : ND_EXIT_USAGE;
 }

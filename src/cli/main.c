@@ -14,8 +14,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "Commands:\n"
 	        "  analyze FILE...   analyse pcap/pcapng captures ('-' reads standard input)\n"
-	        "  capture IFACE     capture live (e.g. `capture br0 --smb`) and analyse\n"
 	        "  offload IFACE...  offload features, MTU and GSO/TSO limits (--all: every one)\n"
+	        "  capture IFACE     capture live (e.g. `capture br0 --smb`) and analyse\n"
 	        "\n"
 	        "Options:\n"
 	        "  -h, --help        show this help (COMMAND --help for a command's options)\n"
@@ -42,10 +42,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "analyze"))
 		return nd_cmd_analyze(argc - 1, argv + 1);
-	if (!strcmp(cmd, "capture"))
-		return nd_cmd_capture(argc - 1, argv + 1);
 	if (!strcmp(cmd, "offload"))
 		return nd_cmd_offload(argc - 1, argv + 1);
+	if (!strcmp(cmd, "capture"))
+		return nd_cmd_capture(argc - 1, argv + 1);
 	fprintf(stderr, "netdiag: unknown command '%s' (try 'netdiag --help')\n", cmd);
 	return ND_EXIT_USAGE;
 }

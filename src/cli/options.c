@@ -53,3 +53,19 @@ int nd_cli_analysis_option(int c, const char *arg, struct nd_pipeline_config *cf
 		return 0;
 	}
 }
+
+int nd_cli_read_offload(const char *iface, struct nd_offload_set *set)
+{
+	struct nd_offload *reader;
+	char err[256] = "";
+	if (nd_offload_open(&reader, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netdiag: %s: %s\n", iface, err[0] ? err : "cannot open netlink");
+		return -1;
+	}
+	size_t before = set->n_errs;
+	int rc = nd_offload_set_add(reader, set, iface, true);
+	for (size_t i = before; i < set->n_errs; i++)
+		fprintf(stderr, "netdiag: %s: %s\n", set->errs[i].name, set->errs[i].msg);
+	nd_offload_close(reader);
+	return rc;
+}

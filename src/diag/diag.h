@@ -10,6 +10,7 @@
 #include "capture/capture.h"
 #include "common/common.h"
 #include "decode/decode.h"
+#include "offload/offload.h"
 #include "smb/smb.h"
 #include "tcp/tcp.h"
 
@@ -66,6 +67,8 @@ struct nd_diag_input {
 	const struct nd_decode_stats *decode;
 	const struct nd_tcp_table *tcp;
 	const struct nd_smb *smb; /* may be NULL */
+	/* The capture host's interfaces (analyze --iface, capture); may be NULL. */
+	const struct nd_offload_set *offload;
 };
 
 /* Runs every rule and appends their findings, then sorts. */

@@ -380,3 +380,19 @@ void nd_rules_tcp(const struct nd_diag_input *in, struct nd_findings *out)
 	rule_artefacts(in, out);
 	rule_flows(in, out);
 }
+
+bool nd_rules_tcp_lso_from(const struct nd_diag_input *in, const struct nd_offload_iface *ifc)
+{
+	const struct nd_tcp_flow_summary *flows;
+	size_t n = nd_tcp_report_flows(in->tcp, &flows);
+	for (size_t i = 0; i < n; i++)
+		for (int x = 0; x < 2; x++) {
+			const struct nd_tcp_flow_summary *s = &flows[i];
+			const struct nd_tcp_counts *c = &s->dir[x].an;
+			bool pattern =
+			        c->oversized_segment && (c->retransmission || c->lost_segment);
+			if (pattern && nd_offload_has_addr(ifc, s->ip_version, s->addr[x]))
+				return true;
+		}
+	return false;
+}

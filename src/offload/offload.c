@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The reader: one rtnetlink socket and link cache, the ethtool genetlink
  * socket on first use, and the fallback to the ioctl. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
@@ -120,4 +124,120 @@ void nd_offload_iface_free(struct nd_offload_iface *ifc)
 	ifc->features = NULL;
 	ifc->ports = NULL;
 	ifc->n_features = ifc->n_ports = 0;
+}
+
+/* --- sets of interfaces for a report ------------------------------------ */
+
+static bool set_has(const struct nd_offload_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->ifs[i].name, name))
+			return true;
+	for (size_t i = 0; i < s->n_errs; i++)
+		if (!strcmp(s->errs[i].name, name))
+			return true;
+	return false;
+}
+
+static void set_error(struct nd_offload_set *s, const char *name, const char *msg)
+{
+	if (s->n_errs == s->cap_errs) {
+		size_t nc = s->cap_errs ? s->cap_errs * 2 : 4;
+		struct nd_offload_error *ne = realloc(s->errs, nc * sizeof(*ne));
+		if (!ne)
+			return;
+		s->errs = ne;
+		s->cap_errs = nc;
+	}
+	struct nd_offload_error *e = &s->errs[s->n_errs++];
+	snprintf(e->name, sizeof(e->name), "%.63s", name);
+	snprintf(e->msg, sizeof(e->msg), "%.319s", msg);
+}
+
+/* The interface's addresses; getifaddrs is libc's view of the same
+ * rtnetlink dump and needs no second netlink socket here. */
+static void read_addrs(struct nd_offload_iface *ifc)
+{
+	struct ifaddrs *list, *a;
+	if (getifaddrs(&list) != 0)
+		return;
+	for (a = list; a && ifc->n_addrs < ND_OFFLOAD_MAX_ADDRS; a = a->ifa_next) {
+		if (!a->ifa_addr || strcmp(a->ifa_name, ifc->name) != 0)
+			continue;
+		uint8_t *dst = ifc->addrs[ifc->n_addrs].addr;
+		memset(dst, 0, 16);
+		if (a->ifa_addr->sa_family == AF_INET) {
+			memcpy(dst, &((struct sockaddr_in *)(void *)a->ifa_addr)->sin_addr, 4);
+			ifc->addrs[ifc->n_addrs++].version = 4;
+		} else if (a->ifa_addr->sa_family == AF_INET6) {
+			memcpy(dst, &((struct sockaddr_in6 *)(void *)a->ifa_addr)->sin6_addr, 16);
+			ifc->addrs[ifc->n_addrs++].version = 6;
+		}
+	}
+	freeifaddrs(list);
+}
+
+static struct nd_offload_iface *set_query(struct nd_offload *o, struct nd_offload_set *s,
+                                          const char *name)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 8;
+		struct nd_offload_iface *ni = realloc(s->ifs, nc * sizeof(*ni));
+		if (!ni) {
+			set_error(s, name, "out of memory");
+			return NULL;
+		}
+		s->ifs = ni;
+		s->cap = nc;
+	}
+	struct nd_offload_iface *ifc = &s->ifs[s->n];
+	char err[256] = "";
+	int rc = nd_offload_query(o, name, ifc, err, sizeof(err));
+	if (rc < 0) {
+		nd_offload_iface_free(ifc);
+		set_error(s, name, err[0] ? err : strerror(-rc));
+		return NULL;
+	}
+	ifc->n_addrs = 0;
+	read_addrs(ifc);
+	s->n++;
+	return ifc;
+}
+
+int nd_offload_set_add(struct nd_offload *o, struct nd_offload_set *set, const char *name,
+                       bool ports)
+{
+	if (set_has(set, name))
+		return 0;
+	struct nd_offload_iface *ifc = set_query(o, set, name);
+	if (!ifc)
+		return -1;
+	if (!ports || !nd_offload_is_bridge(ifc))
+		return 0;
+	size_t idx = (size_t)(ifc - set->ifs), np = ifc->n_ports;
+	for (size_t p = 0; p < np; p++) {
+		char pn[ND_OFFLOAD_IFNAMSIZ];
+		memcpy(pn, set->ifs[idx].ports[p].name, sizeof(pn)); /* set->ifs may move */
+		if (!set_has(set, pn))
+			set_query(o, set, pn);
+	}
+	return 0;
+}
+
+void nd_offload_set_free(struct nd_offload_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		nd_offload_iface_free(&set->ifs[i]);
+	free(set->ifs);
+	free(set->errs);
+	memset(set, 0, sizeof(*set));
+}
+
+bool nd_offload_has_addr(const struct nd_offload_iface *ifc, int version, const uint8_t addr[16])
+{
+	size_t len = version == 6 ? 16 : 4;
+	for (size_t i = 0; i < ifc->n_addrs; i++)
+		if (ifc->addrs[i].version == version && !memcmp(ifc->addrs[i].addr, addr, len))
+			return true;
+	return false;
 }

@@ -19,6 +19,7 @@
 #define ND_OFFLOAD_IFNAMSIZ   16 /* IFNAMSIZ */
 #define ND_OFFLOAD_FEATURE_SZ 32 /* ETH_GSTRING_LEN */
 #define ND_OFFLOAD_KIND_SZ    24
+#define ND_OFFLOAD_MAX_ADDRS  16
 
 /* One netdev feature. ethtool's rules (netlink/features.c): "[fixed]" when
  * !hw || nochange; otherwise "[requested on|off]" when active != requested. */
@@ -65,6 +66,25 @@ struct nd_offload_iface {
 	struct nd_offload_feature *features; /* every named feature, in bit order */
 	size_t n_features;
 	enum nd_offload_source source;
+	/* The interface's own IP addresses (getifaddrs), to recognise this
+	 * host as the sender in a capture; at most ND_OFFLOAD_MAX_ADDRS. */
+	size_t n_addrs;
+	struct {
+		uint8_t version; /* 4 or 6 */
+		uint8_t addr[16];
+	} addrs[ND_OFFLOAD_MAX_ADDRS];
+};
+
+/* Interfaces read for one report, and the ones that could not be read. */
+struct nd_offload_error {
+	char name[64];
+	char msg[320];
+};
+struct nd_offload_set {
+	struct nd_offload_iface *ifs;
+	size_t n, cap;
+	struct nd_offload_error *errs;
+	size_t n_errs, cap_errs;
 };
 
 /* A reader: sockets and the cached feature names. */
@@ -84,6 +104,16 @@ int nd_offload_list(struct nd_offload *o, char (**names)[ND_OFFLOAD_IFNAMSIZ], s
 int nd_offload_query(struct nd_offload *o, const char *ifname, struct nd_offload_iface *out,
                      char *err, size_t errlen);
 void nd_offload_iface_free(struct nd_offload_iface *ifc);
+
+/* Reads NAME into set (skipped when already there) and, when ports is true
+ * and NAME is a bridge, each of its ports. Returns 0, or -1 when NAME could
+ * not be read: its one-line reason is then the last entry of set->errs. */
+int nd_offload_set_add(struct nd_offload *o, struct nd_offload_set *set, const char *name,
+                       bool ports);
+void nd_offload_set_free(struct nd_offload_set *set);
+
+/* True when the address (version 4 or 6, 16 bytes) belongs to ifc. */
+bool nd_offload_has_addr(const struct nd_offload_iface *ifc, int version, const uint8_t addr[16]);
 
 /* Pure helpers: no I/O. */
 const struct nd_offload_feature *nd_offload_find(const struct nd_offload_iface *ifc,

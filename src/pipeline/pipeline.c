@@ -37,6 +37,7 @@ void nd_pipeline_finish(struct nd_pipeline *p)
 	        .decode = &p->decode,
 	        .tcp = p->tcp,
 	        .smb = p->smb,
+	        .offload = p->offload,
 	};
 	nd_diag_run(&in, &p->findings);
 	p->finished = true;

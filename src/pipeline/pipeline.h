@@ -22,6 +22,9 @@ struct nd_pipeline {
 	struct nd_tcp_table *tcp;
 	struct nd_smb *smb;
 	struct nd_findings findings; /* valid after nd_pipeline_finish */
+	/* The capture host's interfaces, owned by the caller; set before
+	 * nd_pipeline_finish for the rules that join them with the traffic. */
+	const struct nd_offload_set *offload;
 	bool finished;
 };
 

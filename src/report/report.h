@@ -9,6 +9,7 @@
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "diag/diag.h"
+#include "offload/offload.h"
 #include "smb/smb.h"
 #include "tcp/tcp.h"
 
@@ -18,6 +19,8 @@ struct nd_report_input {
 	const struct nd_decode_stats *decode;
 	const struct nd_tcp_table *tcp;
 	const struct nd_smb *smb; /* may be NULL */
+	/* Capture, decode and tcp are all set or all NULL (a host-only report). */
+	const struct nd_offload_set *offload; /* may be NULL */
 	const struct nd_findings *findings;
 };
 

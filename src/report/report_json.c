@@ -326,9 +326,13 @@ int nd_report_json(FILE *out, const struct nd_report_input *in, const struct nd_
 {
 	json_object *root = json_object_new_object();
 	add(root, "netdiag", meta_json(in));
-	add(root, "capture", capture_json(in));
-	add(root, "tcp", tcp_json(in));
-	add(root, "smb", in->smb ? nd_report_smb_json(in->smb) : json_object_new_object());
+	if (in->capture) {
+		add(root, "capture", capture_json(in));
+		add(root, "tcp", tcp_json(in));
+		add(root, "smb", in->smb ? nd_report_smb_json(in->smb) : json_object_new_object());
+	}
+	if (in->offload)
+		add(root, "offload", nd_report_offload_json(in->offload));
 	add(root, "findings", findings_json(in->findings));
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	if (!opt || !opt->one_line)

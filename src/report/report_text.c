@@ -258,7 +258,7 @@ static void findings_section(struct text_out *o, const struct nd_findings *fs)
 	snprintf(title, sizeof(title), "Findings (%zu)", fs->count);
 	section(o, title);
 	if (!fs->count) {
-		outf(o, "  nothing to report: no problem found in this capture\n");
+		outf(o, "  nothing to report: no problem found\n");
 		return;
 	}
 	for (size_t i = 0; i < fs->count; i++)
@@ -269,10 +269,14 @@ int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_
 {
 	struct text_out o = {.f = out, .color = opt && opt->color};
 	outf(&o, "%snetdiag %s%s\n", sgr(&o, BOLD), in->command, sgr(&o, RESET));
-	capture_section(&o, in);
-	tcp_section(&o, in);
+	if (in->capture) {
+		capture_section(&o, in);
+		tcp_section(&o, in);
+	}
 	if (in->smb)
 		nd_report_smb_text(out, o.color, in->smb);
+	if (in->offload)
+		nd_report_offload_text(out, o.color, in->offload);
 	findings_section(&o, in->findings);
 	if (fflush(out) != 0)
 		o.err = -1;

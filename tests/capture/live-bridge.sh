@@ -79,6 +79,9 @@ if mode == "on" and oversized == 0:
     problems.append("offloads on but no oversized segments")
 if mode == "off" and oversized != 0:
     problems.append(f"offloads off but {oversized} oversized segments")
+names = [i["name"] for i in live.get("offload", {}).get("interfaces", [])]
+if not {"br0", "vcli", "vsrv"} <= set(names):
+    problems.append(f"offload section should list br0 and its ports: {names}")
 if live["capture"]["drops"] is None:
     problems.append("live capture without drop counters")
 for key in ("packets", "bytes"):

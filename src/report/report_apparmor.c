@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: MIT */
+/* The AppArmor section: JSON (docs/apparmor.md; add fields, never rename)
+ * and text. The findings array repeats report_json.c's finding shape. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "report/report_apparmor.h"
+#include "version.h"
+
+/* ---- JSON ---- */
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static json_object *j_u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static json_object *j_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *j_time(nd_ns t)
+{
+	char buf[64];
+	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
+}
+
+static json_object *j_real(double v, int decimals)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+/* ", "-separated list -> array (the "..." marker is dropped). */
+static json_object *j_list(const char *s)
+{
+	json_object *a = json_object_new_array();
+	while (s && *s) {
+		const char *e = strstr(s, ", ");
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		if (!(l == 3 && !memcmp(s, "...", 3)))
+			json_object_array_add(a, json_object_new_string_len(s, (int)l));
+		if (!e)
+			break;
+		s = e + 2;
+	}
+	return a;
+}
+
+static json_object *j_pid_list(const char *s)
+{
+	json_object *a = json_object_new_array();
+	while (s && *s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		json_object_array_add(a, json_object_new_int64(v));
+		s = end;
+		while (*s == ',' || *s == ' ')
+			s++;
+	}
+	return a;
+}
+
+static const char *share_name(const struct nd_apparmor_report *aa, long i)
+{
+	return i >= 0 && aa->conf ? aa->conf->shares[i].name : NULL;
+}
+
+static json_object *confinement_json(const struct nd_aa_confinement *c)
+{
+	json_object *o = json_object_new_object();
+	add(o, "pid", json_object_new_int(c->pid));
+	add(o, "comm", j_str(c->comm));
+	add(o, "profile", c->label[0] ? j_str(c->label) : NULL);
+	add(o, "mode", c->mode[0] ? j_str(c->mode) : NULL);
+	add(o, "error", c->error ? j_str(strerror(c->error)) : NULL);
+	return o;
+}
+
+static json_object *share_json(const struct nd_apparmor_report *aa, const struct nd_aa_group *g)
+{
+	const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
+	json_object *o = json_object_new_object();
+	add(o, "share", j_str(s->name));
+	add(o, "user", j_str(s->user));
+	add(o, "kind", j_str(nd_smbconf_kind_name(s->kind)));
+	add(o, "path", j_str(s->path));
+	add(o, "real_path", j_str(s->real));
+	add(o, "pattern", s->pattern ? j_str(s->glob) : NULL);
+	add(o, "defined_in", j_str(s->file));
+	add(o, "line", s->line ? json_object_new_int(s->line) : NULL);
+	add(o, "profile", j_str(g->profile));
+	add(o, "denials", j_u64(g->count));
+	add(o, "distinct_denials", j_u64(g->n_denials));
+	add(o, "first", j_time(g->first_ts));
+	add(o, "last", j_time(g->last_ts));
+	add(o, "operations", j_list(g->operations));
+	add(o, "requested_mask", j_str(g->requested));
+	add(o, "denied_mask", j_str(g->denied));
+	add(o, "pids", j_pid_list(g->pids));
+	add(o, "paths", j_list(g->paths));
+	json_object *fix = json_object_new_object();
+	add(fix, "local_file", j_str(g->fix.local_file));
+	add(fix, "rule", j_str(g->fix.rule));
+	add(fix, "reload", j_str(g->fix.reload));
+	add(fix, "profile_file", j_str(g->fix.profile_file));
+	add(o, "fix", fix);
+	return o;
+}
+
+static json_object *denial_json(const struct nd_apparmor_report *aa, const struct nd_aa_denial *d)
+{
+	json_object *o = json_object_new_object();
+	add(o, "apparmor", j_str(nd_aa_event_name(d->event)));
+	add(o, "profile", j_str(d->profile));
+	add(o, "operation", j_str(d->operation));
+	add(o, "class", j_str(d->class_name));
+	add(o, "object", j_str(d->object));
+	add(o, "path", j_str(d->path));
+	add(o, "requested_mask", j_str(d->requested));
+	add(o, "denied_mask", j_str(d->denied));
+	add(o, "comm", j_str(d->comm));
+	add(o, "info", j_str(d->info));
+	add(o, "share", j_str(share_name(aa, d->share)));
+	add(o, "share_user", d->share >= 0 ? j_str(aa->conf->shares[d->share].user) : NULL);
+	add(o, "count", j_u64(d->count));
+	add(o, "first", j_time(d->first_ts));
+	add(o, "last", j_time(d->last_ts));
+	json_object *pids = json_object_new_array();
+	for (size_t i = 0; i < d->n_pids; i++)
+		json_object_array_add(pids, json_object_new_int(d->pids[i]));
+	add(o, "pids", pids);
+	add(o, "fsuid", d->fsuid >= 0 ? json_object_new_int64(d->fsuid) : NULL);
+	add(o, "ouid", d->ouid >= 0 ? json_object_new_int64(d->ouid) : NULL);
+	add(o, "rule", j_str(d->rule));
+	return o;
+}
+
+static json_object *smbconf_json(const struct nd_smbconf *c)
+{
+	json_object *o = json_object_new_object();
+	add(o, "path", j_str(c->path));
+	add(o, "loaded", json_object_new_boolean(c->loaded));
+	add(o, "includes", j_u64(c->includes));
+	add(o, "usershare_path", j_str(c->usershare_path));
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < c->n_shares; i++) {
+		const struct nd_smbconf_share *s = &c->shares[i];
+		json_object *x = json_object_new_object();
+		add(x, "name", j_str(s->name));
+		add(x, "user", j_str(s->user));
+		add(x, "kind", j_str(nd_smbconf_kind_name(s->kind)));
+		add(x, "path", j_str(s->path));
+		add(x, "real_path", j_str(s->real));
+		add(x, "defined_in", j_str(s->file));
+		add(x, "line", s->line ? json_object_new_int(s->line) : NULL);
+		json_object_array_add(arr, x);
+	}
+	add(o, "shares", arr);
+	return o;
+}
+
+json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
+{
+	json_object *o = json_object_new_object();
+	add(o, "enabled", aa->enabled < 0 ? NULL : json_object_new_boolean(aa->enabled == 1));
+	add(o, "enabled_detail", aa->enabled < 0 ? NULL : j_str(aa->enabled_detail));
+	add(o, "audit_disabled", json_object_new_boolean(aa->audit_disabled));
+	json_object *conf = json_object_new_array();
+	for (size_t i = 0; i < aa->n_confinement; i++)
+		json_object_array_add(conf, confinement_json(&aa->confinement[i]));
+	add(o, "confinement", conf);
+	add(o, "entries", j_u64(aa->entries));
+	add(o, "records", j_u64(aa->records));
+	add(o, "duplicates", j_u64(aa->duplicates));
+	add(o, "skipped", j_u64(aa->skipped));
+	add(o, "not_apparmor", j_u64(aa->not_apparmor));
+	add(o, "lost_notices", j_u64(aa->lost_notices));
+	json_object *ev = json_object_new_object();
+	for (int e = ND_AA_EV_DENIED; e < ND_AA_EV_COUNT; e++) {
+		char k[16];
+		const char *n = nd_aa_event_name((enum nd_aa_event)e);
+		size_t i = 0;
+		for (; n[i] && i + 1 < sizeof(k); i++)
+			k[i] = (char)(n[i] | 0x20);
+		k[i] = 0;
+		add(ev, k, j_u64(aa->by_event[e]));
+	}
+	add(o, "by_event", ev);
+	add(o, "first", j_time(aa->first_ts));
+	add(o, "last", j_time(aa->last_ts));
+	add(o, "smb_conf", aa->conf ? smbconf_json(aa->conf) : NULL);
+	json_object *shares = json_object_new_array();
+	for (size_t i = 0; i < aa->n_groups; i++)
+		if (aa->groups[i].share >= 0)
+			json_object_array_add(shares, share_json(aa, &aa->groups[i]));
+	add(o, "shares", shares);
+	json_object *den = json_object_new_array();
+	for (size_t i = 0; i < aa->n_denials; i++)
+		json_object_array_add(den, denial_json(aa, &aa->denials[i]));
+	add(o, "denials", den);
+	add(o, "denials_not_listed", j_u64(aa->denials_dropped));
+	json_object *probs = json_object_new_array();
+	for (size_t i = 0; i < aa->n_problems; i++) {
+		const struct nd_aa_problem *p = &aa->problems[i];
+		json_object *x = json_object_new_object();
+		add(x, "source", j_str(p->source));
+		add(x, "line", p->line ? json_object_new_int64(p->line) : NULL);
+		add(x, "message", j_str(p->message));
+		add(x, "input_error", json_object_new_boolean(p->input_error));
+		json_object_array_add(probs, x);
+	}
+	add(o, "problems", probs);
+	add(o, "problems_not_listed", j_u64(aa->problems_dropped));
+	return o;
+}
+
+static json_object *finding_json(const struct nd_finding *f)
+{
+	json_object *o = json_object_new_object();
+	add(o, "id", json_object_new_string(f->id));
+	add(o, "severity", json_object_new_string(nd_severity_name(f->severity)));
+	json_object *subj = json_object_new_object();
+	add(subj, "kind", json_object_new_string(f->subject_kind));
+	add(subj, "name", json_object_new_string(f->subject));
+	add(o, "subject", subj);
+	add(o, "start", j_time(f->first_ts));
+	add(o, "end", j_time(f->last_ts));
+	add(o, "summary", json_object_new_string(f->summary));
+	json_object *ev = json_object_new_object();
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const struct nd_evidence *e = &f->evidence[i];
+		add(ev, e->name, e->is_real ? j_real(e->value_real, 6) : j_u64(e->value));
+	}
+	add(o, "evidence", ev);
+	add(o, "advice", json_object_new_string(f->advice));
+	return o;
+}
+
+int nd_report_apparmor_document_json(FILE *out, const struct nd_apparmor_report *aa,
+                                     const struct nd_findings *fs)
+{
+	json_object *root = json_object_new_object();
+	json_object *meta = json_object_new_object();
+	add(meta, "version", json_object_new_string(ND_VERSION));
+	add(meta, "command", json_object_new_string("apparmor"));
+	add(meta, "schema", json_object_new_int(1));
+	add(root, "netdiag", meta);
+	add(root, "apparmor", nd_report_apparmor_json(aa));
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; fs && i < fs->count; i++)
+		json_object_array_add(arr, finding_json(&fs->items[i]));
+	add(root, "findings", arr);
+	const char *s = json_object_to_json_string_ext(
+	        root,
+	        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	int rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+	json_object_put(root);
+	return rc;
+}
+
+/* ---- text ---- */
+
+#define BOLD   "\033[1m"
+#define RESET  "\033[0m"
+#define RED    "\033[31m"
+#define YELLOW "\033[33m"
+#define CYAN   "\033[36m"
+
+struct tout {
+	FILE *f;
+	bool color;
+	int err;
+};
+
+static void outf(struct tout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void outf(struct tout *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (vfprintf(o->f, fmt, ap) < 0)
+		o->err = -1;
+	va_end(ap);
+}
+
+static const char *sgr(const struct tout *o, const char *c)
+{
+	return o->color ? c : "";
+}
+
+static void text_section(struct tout *o, const struct nd_apparmor_report *aa)
+{
+	char t1[64], t2[64];
+	outf(o, "\n%sAppArmor%s\n", sgr(o, BOLD), sgr(o, RESET));
+	if (aa->enabled >= 0)
+		outf(o, "  kernel:     %s\n", aa->enabled_detail);
+	if (aa->audit_disabled)
+		outf(o,
+		     "  %swarning:%s   the kernel runs with audit=0: AppArmor cannot log any "
+		     "denial\n",
+		     sgr(o, YELLOW), sgr(o, RESET));
+	if (aa->enabled >= 0) {
+		if (!aa->n_confinement)
+			outf(o, "  samba:      no smbd/samba process is running here\n");
+		for (size_t i = 0; i < aa->n_confinement; i++) {
+			const struct nd_aa_confinement *c = &aa->confinement[i];
+			if (c->label[0] && strcmp(c->label, "unconfined"))
+				outf(o,
+				     "  samba:      %s (pid %d) is confined by profile %s (%s)\n",
+				     c->comm, c->pid, c->label, c->mode);
+			else if (c->label[0])
+				outf(o, "  samba:      %s (pid %d) is unconfined\n", c->comm,
+				     c->pid);
+			else if (aa->enabled != 1)
+				outf(o,
+				     "  samba:      %s (pid %d) is not confined: AppArmor is off\n",
+				     c->comm, c->pid);
+			else
+				outf(o, "  samba:      %s (pid %d): confinement unknown (%s)\n",
+				     c->comm, c->pid, strerror(c->error));
+		}
+	}
+	outf(o,
+	     "  journal:    %" PRIu64 " entries, %" PRIu64 " AppArmor records (%" PRIu64
+	     " denied), %" PRIu64 " duplicates from a second route, %" PRIu64 " skipped\n",
+	     aa->entries, aa->records,
+	     aa->by_event[ND_AA_EV_DENIED] + aa->by_event[ND_AA_EV_KILLED], aa->duplicates,
+	     aa->skipped);
+	if (aa->first_ts)
+		outf(o, "  time:       %s .. %s\n", nd_report_time(aa->first_ts, t1, sizeof(t1)),
+		     nd_report_time(aa->last_ts, t2, sizeof(t2)));
+	if (aa->lost_notices)
+		outf(o,
+		     "  %swarning:%s   the kernel dropped %" PRIu64
+		     " audit messages: the counts are lower bounds\n",
+		     sgr(o, YELLOW), sgr(o, RESET), aa->lost_notices);
+	if (aa->conf) {
+		size_t with_path = 0;
+		for (size_t i = 0; i < aa->conf->n_shares; i++)
+			with_path += aa->conf->shares[i].path && aa->conf->shares[i].path[0];
+		if (aa->conf->loaded)
+			outf(o, "  smb.conf:   %s: %zu shares with a path, %zu include files\n",
+			     aa->conf->path, with_path, aa->conf->includes);
+		else
+			outf(o, "  smb.conf:   %s not read: denials are not matched to shares\n",
+			     aa->conf->path);
+	}
+	bool any = false;
+	for (size_t i = 0; i < aa->n_groups; i++) {
+		const struct nd_aa_group *g = &aa->groups[i];
+		if (g->share < 0)
+			continue;
+		if (!any)
+			outf(o, "\n  %sDenials inside shares%s\n", sgr(o, BOLD), sgr(o, RESET));
+		any = true;
+		const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
+		outf(o,
+		     "  [%s%s%s%s] %s  profile %s  %" PRIu64 " denial%s  %s  denied %s  pid %s\n",
+		     s->name, s->user ? " " : "", s->user ? s->user : "", "",
+		     s->pattern ? s->glob : nd_smbconf_share_dir(s), g->profile, g->count,
+		     g->count == 1 ? "" : "s", g->operations ? g->operations : "",
+		     g->denied ? g->denied : "-", g->pids ? g->pids : "?");
+		outf(o, "      paths: %s\n", g->paths ? g->paths : "");
+		outf(o, "      fix:   add `%s` to %s; then %s\n", g->fix.rule, g->fix.local_file,
+		     g->fix.reload);
+	}
+	any = false;
+	for (size_t i = 0; i < aa->n_denials; i++) {
+		const struct nd_aa_denial *d = &aa->denials[i];
+		if (d->share >= 0)
+			continue;
+		if (!any)
+			outf(o, "\n  %sDenials outside shares%s\n", sgr(o, BOLD), sgr(o, RESET));
+		any = true;
+		char line[1024];
+		nd_aa_denial_line(aa, d, line, sizeof(line));
+		outf(o, "  %s\n", line);
+	}
+	if (aa->n_problems) {
+		outf(o, "\n  %sInput problems%s\n", sgr(o, BOLD), sgr(o, RESET));
+		for (size_t i = 0; i < aa->n_problems; i++) {
+			const struct nd_aa_problem *p = &aa->problems[i];
+			if (p->line)
+				outf(o, "  %s:%ld: %s\n", p->source, p->line, p->message);
+			else
+				outf(o, "  %s: %s\n", p->source, p->message);
+		}
+		if (aa->problems_dropped)
+			outf(o, "  ... %" PRIu64 " more\n", aa->problems_dropped);
+	}
+}
+
+void nd_report_apparmor_text(FILE *out, bool color, const struct nd_apparmor_report *aa)
+{
+	struct tout o = {.f = out, .color = color};
+	text_section(&o, aa);
+}
+
+static void wrapped(struct tout *o, const char *label, const char *text)
+{
+	const int indent = 10, width = 100;
+	int start = indent + (int)strlen(label), col = start;
+	outf(o, "%*s%s", indent, "", label);
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		int w = (int)strcspn(p, " ");
+		if (!w)
+			break;
+		if (col + w > width && col > start) {
+			outf(o, "\n%*s", start, "");
+			col = start;
+		} else if (col > start) {
+			outf(o, " ");
+			col++;
+		}
+		outf(o, "%.*s", w, p);
+		col += w;
+		p += w;
+	}
+	outf(o, "\n");
+}
+
+int nd_report_apparmor_document_text(FILE *out, bool color, const struct nd_apparmor_report *aa,
+                                     const struct nd_findings *fs)
+{
+	struct tout o = {.f = out, .color = color};
+	outf(&o, "%snetdiag apparmor%s\n", sgr(&o, BOLD), sgr(&o, RESET));
+	text_section(&o, aa);
+	outf(&o, "\n%sFindings (%zu)%s\n", sgr(&o, BOLD), fs ? fs->count : 0, sgr(&o, RESET));
+	if (!fs || !fs->count)
+		outf(&o, "  nothing to report: no AppArmor denial in the journal\n");
+	for (size_t i = 0; fs && i < fs->count; i++) {
+		const struct nd_finding *f = &fs->items[i];
+		const char *col = f->severity == ND_SEV_ERROR     ? RED
+		                  : f->severity == ND_SEV_WARNING ? YELLOW
+		                                                  : CYAN;
+		char t1[64], t2[64];
+		outf(&o, "  %s%-7s%s %s%s%s  [%s %s]\n", sgr(&o, col),
+		     nd_severity_name(f->severity), sgr(&o, RESET), sgr(&o, BOLD), f->id,
+		     sgr(&o, RESET), f->subject_kind, f->subject);
+		wrapped(&o, "", f->summary);
+		if (f->first_ts)
+			outf(&o, "          when: %s .. %s\n",
+			     nd_report_time(f->first_ts, t1, sizeof(t1)),
+			     nd_report_time(f->last_ts, t2, sizeof(t2)));
+		if (f->advice[0])
+			wrapped(&o, "fix: ", f->advice);
+	}
+	if (fflush(out) != 0)
+		o.err = -1;
+	return o.err;
+}
