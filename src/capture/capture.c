@@ -241,8 +241,8 @@ void nd_capture_summary_totals(const struct nd_capture_summary *s, struct nd_cap
 
 /* --- live capture ------------------------------------------------------ */
 
-#define LIVE_SNAPLEN 262144
-#define LIVE_BUFFER_MB 64
+#define LIVE_SNAPLEN    262144
+#define LIVE_BUFFER_MB  64
 #define LIVE_TIMEOUT_MS 10
 
 /* One line for a failed pcap_activate(), naming what the user can fix. */
@@ -317,7 +317,8 @@ struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summar
 		rc = pcap_activate(p);
 	if (rc < 0) {
 		activate_error(p, rc, o->iface, msg, sizeof(msg));
-	} else if (live_filter(p, o->filter, msg, sizeof(msg)) == 0 && pcap_setnonblock(p, 1, errbuf)) {
+	} else if (live_filter(p, o->filter, msg, sizeof(msg)) == 0 &&
+	           pcap_setnonblock(p, 1, errbuf)) {
 		snprintf(msg, sizeof(msg), "%s", errbuf);
 	}
 	struct nd_capture_reader *r = msg[0] ? NULL : calloc(1, sizeof(*r));
@@ -337,7 +338,10 @@ struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summar
 	return r;
 }
 
-int nd_capture_fd(const struct nd_capture_reader *r) { return pcap_get_selectable_fd(r->pcap); }
+int nd_capture_fd(const struct nd_capture_reader *r)
+{
+	return pcap_get_selectable_fd(r->pcap);
+}
 
 struct dispatch_ctx {
 	struct nd_capture_reader *r;

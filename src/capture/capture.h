@@ -128,8 +128,8 @@ struct nd_capture_writer;
 
 /* Creates the (first) file. NULL on failure with a one-line reason in err. */
 struct nd_capture_writer *nd_capture_writer_open(const struct nd_capture_writer_opts *o,
-                                                 int linktype, uint32_t snaplen,
-                                                 const char *iface, char *err, size_t errlen);
+                                                 int linktype, uint32_t snaplen, const char *iface,
+                                                 char *err, size_t errlen);
 
 /* 0 on success, -1 on a write error (then err says why). */
 int nd_capture_writer_write(struct nd_capture_writer *w, const struct nd_packet *pkt, char *err,
@@ -137,8 +137,7 @@ int nd_capture_writer_write(struct nd_capture_writer *w, const struct nd_packet 
 
 /* Closes the current file; a pcapng file gets an interface statistics
  * block with the drop counters of stats (may be NULL). */
-void nd_capture_writer_close(struct nd_capture_writer *w,
-                             const struct nd_capture_file_info *stats);
+void nd_capture_writer_close(struct nd_capture_writer *w, const struct nd_capture_file_info *stats);
 
 /* Totals over all files of a summary. */
 struct nd_capture_totals {

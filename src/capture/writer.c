@@ -22,9 +22,9 @@ struct nd_capture_writer {
 	uint32_t snaplen;
 	char iface[64];
 	uint32_t file_no; /* files opened so far */
-	uint64_t bytes;	  /* in the current file */
-	FILE *fp;	  /* pcapng */
-	pcap_t *dead;	  /* pcap */
+	uint64_t bytes;   /* in the current file */
+	FILE *fp;         /* pcapng */
+	pcap_t *dead;     /* pcap */
 	pcap_dumper_t *dumper;
 };
 
@@ -49,8 +49,14 @@ static void file_name(const struct nd_capture_writer *w, uint32_t n, char *out, 
 	snprintf(out, len, "%s.%0*u%s", w->base, width, slot, w->ext);
 }
 
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
 
 /* Appends an option (code, value) padded to 4 bytes; returns its size. */
 static size_t put_option(uint8_t *p, uint16_t code, const void *val, uint16_t len)
@@ -129,8 +135,8 @@ static int open_file(struct nd_capture_writer *w, char *err, size_t errlen)
 }
 
 struct nd_capture_writer *nd_capture_writer_open(const struct nd_capture_writer_opts *o,
-                                                 int linktype, uint32_t snaplen,
-                                                 const char *iface, char *err, size_t errlen)
+                                                 int linktype, uint32_t snaplen, const char *iface,
+                                                 char *err, size_t errlen)
 {
 	struct nd_capture_writer *w = calloc(1, sizeof(*w));
 	if (!w) {

@@ -19,6 +19,7 @@ struct analyze_opts {
 	bool json, no_color, quiet;
 	const char *ifaces[16];
 	size_t n_ifaces;
+	struct nd_cli_journal journal;
 	struct nd_pipeline_config cfg;
 };
 
@@ -38,13 +39,16 @@ static void analyze_usage(FILE *out)
 	        "      --iface IFACE        the capture host's interface (repeatable): adds its\n"
 	        "                           offload settings and MTU (and a bridge's ports) and\n"
 	        "                           joins them with the traffic (offload.tso_with_loss)\n"
+	        "AppArmor (read only when one of these is given):\n"
+	        "%s"
+	        "Analysis:\n"
 	        "%s"
 	        "  -h, --help               show this help\n"
 	        "\n"
 	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
 	        "or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
 	        "file: what was read before the damage is still analysed and reported).\n",
-	        nd_cli_analysis_help);
+	        nd_cli_journal_help, nd_cli_analysis_help);
 }
 
 /* 0: run; 1: help shown; -1: usage error. Sets *first_file. */
@@ -57,6 +61,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"iface", required_argument, NULL, OPT_IFACE},
 	        ND_CLI_ANALYSIS_LONGOPTS,
+	        ND_CLI_JOURNAL_LONGOPTS,
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -86,6 +91,8 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 			return 1;
 		default: {
 			int r = nd_cli_analysis_option(c, optarg, &o->cfg);
+			if (r == 0)
+				r = nd_cli_journal_option(c, optarg, &o->journal, "analyze");
 			if (r > 0)
 				break;
 			if (r == 0)
@@ -199,6 +206,10 @@ int nd_cmd_analyze(int argc, char **argv)
 			input_error = true;
 	if (o.n_ifaces)
 		p.offload = &offload;
+	struct nd_apparmor_report *aa = o.journal.given ? nd_apparmor_collect(&o.journal.ao) : NULL;
+	if (aa && nd_cli_print_apparmor_problems(aa))
+		input_error = true;
+	p.apparmor = aa;
 	nd_pipeline_finish(&p);
 	struct nd_report_input in = {
 	        .command = "analyze",
@@ -207,6 +218,7 @@ int nd_cmd_analyze(int argc, char **argv)
 	        .tcp = p.tcp,
 	        .smb = p.smb,
 	        .offload = p.offload,
+	        .apparmor = aa,
 	        .findings = &p.findings,
 	};
 	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
@@ -214,6 +226,7 @@ int nd_cmd_analyze(int argc, char **argv)
 	int status = exit_status(input_error, &p.findings);
 	nd_pipeline_free(&p);
 	nd_offload_set_free(&offload);
+	nd_apparmor_free(aa);
 	if (wr) {
 		fprintf(stderr, "netdiag: cannot write the report: %s\n", strerror(errno));
 		return ND_EXIT_USAGE;

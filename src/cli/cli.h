@@ -14,6 +14,7 @@ enum {
 };
 
 int nd_cmd_analyze(int argc, char **argv);
+int nd_cmd_apparmor(int argc, char **argv);
 int nd_cmd_offload(int argc, char **argv);
 int nd_cmd_capture(int argc, char **argv);
 

@@ -14,6 +14,7 @@ static void usage(FILE *out)
 	        "\n"
 	        "Commands:\n"
 	        "  analyze FILE...   analyse pcap/pcapng captures ('-' reads standard input)\n"
+	        "  apparmor          AppArmor denials in the journal, matched to Samba shares\n"
 	        "  offload IFACE...  offload features, MTU and GSO/TSO limits (--all: every one)\n"
 	        "  capture IFACE     capture live (e.g. `capture br0 --smb`) and analyse\n"
 	        "\n"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "analyze"))
 		return nd_cmd_analyze(argc - 1, argv + 1);
+	if (!strcmp(cmd, "apparmor"))
+		return nd_cmd_apparmor(argc - 1, argv + 1);
 	if (!strcmp(cmd, "offload"))
 		return nd_cmd_offload(argc - 1, argv + 1);
 	if (!strcmp(cmd, "capture"))

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "journal/journal.h"
 
 const char nd_cli_analysis_help[] =
         "      --max-flows N        TCP connections tracked at once (default 65536);\n"
@@ -68,4 +71,86 @@ int nd_cli_read_offload(const char *iface, struct nd_offload_set *set)
 		fprintf(stderr, "netdiag: %s: %s\n", set->errs[i].name, set->errs[i].msg);
 	nd_offload_close(reader);
 	return rc;
+}
+
+const char nd_cli_journal_help[] =
+        "      --journal-file F     read the saved journal file F (repeatable)\n"
+        "      --journal-dir D      read the journal files in D (repeatable)\n"
+        "      --since T            only entries at or after T; T is \"YYYY-MM-DD [HH:MM[:SS]]\"\n"
+        "                           (local time, or ...Z for UTC), @SECONDS, -1h, -30m,\n"
+        "                           today, yesterday\n"
+        "      --until T            only entries at or before T\n"
+        "      --smb-conf F         smb.conf to match denials to shares (default\n"
+        "                           /etc/samba/smb.conf)\n"
+        "      --passwd-file F      home directories for [homes] from F instead of the\n"
+        "                           passwd database\n";
+
+static int journal_time(const char *arg, const char *opt, const char *cmd, nd_ns *out)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	nd_ns tnow = (nd_ns)now.tv_sec * ND_NS_PER_SEC + now.tv_nsec;
+	if (nd_journal_parse_time(arg, tnow, out) == 0)
+		return 0;
+	fprintf(stderr, "netdiag %s: %s: cannot read the time '%s'\n", cmd, opt, arg);
+	return -1;
+}
+
+int nd_cli_journal_option(int c, const char *arg, struct nd_cli_journal *j, const char *cmd)
+{
+	switch (c) {
+	case ND_OPT_JOURNAL_FILE:
+	case ND_OPT_JOURNAL_DIR: {
+		bool file = c == ND_OPT_JOURNAL_FILE;
+		size_t *n = file ? &j->n_files : &j->n_dirs;
+		if (*n >= ND_CLI_MAX_SOURCES) {
+			fprintf(stderr, "netdiag %s: at most %d journal files and %d directories\n",
+			        cmd, ND_CLI_MAX_SOURCES, ND_CLI_MAX_SOURCES);
+			return -1;
+		}
+		(file ? j->files : j->dirs)[(*n)++] = arg;
+		j->ao.journal.files = j->files;
+		j->ao.journal.n_files = j->n_files;
+		j->ao.journal.dirs = j->dirs;
+		j->ao.journal.n_dirs = j->n_dirs;
+		break;
+	}
+	case ND_OPT_SINCE:
+		if (journal_time(arg, "--since", cmd, &j->ao.journal.since))
+			return -1;
+		break;
+	case ND_OPT_UNTIL:
+		if (journal_time(arg, "--until", cmd, &j->ao.journal.until))
+			return -1;
+		break;
+	case ND_OPT_SMB_CONF:
+		j->ao.smb_conf = arg;
+		break;
+	case ND_OPT_PASSWD:
+		j->ao.passwd_file = arg;
+		break;
+	default:
+		return 0;
+	}
+	j->given = true;
+	return 1;
+}
+
+bool nd_cli_print_apparmor_problems(const struct nd_apparmor_report *r)
+{
+	for (size_t i = 0; i < r->n_problems; i++) {
+		const struct nd_aa_problem *p = &r->problems[i];
+		if (!p->input_error && strncmp(p->message, "include file", 12))
+			continue;
+		if (p->line)
+			fprintf(stderr, "netdiag: %s:%ld: %s\n", p->source, p->line, p->message);
+		else
+			fprintf(stderr, "netdiag: %s: %s\n", p->source, p->message);
+	}
+	if (r->skipped)
+		fprintf(stderr,
+		        "netdiag: %llu AppArmor record%s could not be parsed and %s skipped\n",
+		        (unsigned long long)r->skipped, r->skipped == 1 ? "" : "s",
+		        r->skipped == 1 ? "was" : "were");
+	return r->input_error;
 }

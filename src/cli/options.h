@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "apparmor/apparmor.h"
 #include "offload/offload.h"
 #include "pipeline/pipeline.h"
 
@@ -16,6 +17,42 @@ enum {
 	ND_OPT_MTU,
 	ND_OPT_STORM,
 };
+
+/* Where AppArmor records come from, shared by `apparmor` and `analyze`. */
+#define ND_CLI_MAX_SOURCES 64
+enum {
+	ND_OPT_JOURNAL_FILE = 1200,
+	ND_OPT_JOURNAL_DIR,
+	ND_OPT_SINCE,
+	ND_OPT_UNTIL,
+	ND_OPT_SMB_CONF,
+	ND_OPT_PASSWD,
+};
+struct nd_cli_journal {
+	const char *files[ND_CLI_MAX_SOURCES];
+	size_t n_files;
+	const char *dirs[ND_CLI_MAX_SOURCES];
+	size_t n_dirs;
+	bool given; /* a journal or smb.conf option was used */
+	struct nd_apparmor_options ao;
+};
+#define ND_CLI_JOURNAL_LONGOPTS                                                                    \
+	{"journal-file", required_argument, NULL, ND_OPT_JOURNAL_FILE},                            \
+	        {"journal-dir", required_argument, NULL, ND_OPT_JOURNAL_DIR},                      \
+	        {"since", required_argument, NULL, ND_OPT_SINCE},                                  \
+	        {"until", required_argument, NULL, ND_OPT_UNTIL},                                  \
+	        {"smb-conf", required_argument, NULL, ND_OPT_SMB_CONF},                            \
+	{                                                                                          \
+		"passwd-file", required_argument, NULL, ND_OPT_PASSWD                              \
+	}
+extern const char nd_cli_journal_help[];
+/* Like nd_cli_analysis_option, for the options above (cmd names the
+ * subcommand in messages). Fills j->ao.journal's file and dir lists. */
+int nd_cli_journal_option(int c, const char *arg, struct nd_cli_journal *j, const char *cmd);
+/* Prints the problems of a collected report (files that are not journals,
+ * broken smb.conf lines, skipped records) one line each; true when one is
+ * an input error (exit status 2). */
+bool nd_cli_print_apparmor_problems(const struct nd_apparmor_report *r);
 
 /* Entries for a getopt_long option table. */
 #define ND_CLI_ANALYSIS_LONGOPTS                                                                   \

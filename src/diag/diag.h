@@ -9,6 +9,7 @@
 
 #include "capture/capture.h"
 #include "common/common.h"
+#include "apparmor/apparmor.h"
 #include "decode/decode.h"
 #include "offload/offload.h"
 #include "smb/smb.h"
@@ -69,6 +70,8 @@ struct nd_diag_input {
 	const struct nd_smb *smb; /* may be NULL */
 	/* The capture host's interfaces (analyze --iface, capture); may be NULL. */
 	const struct nd_offload_set *offload;
+	/* AppArmor denials from the journal (analyze --journal-file ...); may be NULL. */
+	const struct nd_apparmor_report *apparmor;
 };
 
 /* Runs every rule and appends their findings, then sorts. */

@@ -38,6 +38,7 @@ void nd_pipeline_finish(struct nd_pipeline *p)
 	        .tcp = p->tcp,
 	        .smb = p->smb,
 	        .offload = p->offload,
+	        .apparmor = p->apparmor,
 	};
 	nd_diag_run(&in, &p->findings);
 	p->finished = true;

@@ -25,6 +25,7 @@ struct nd_pipeline {
 	/* The capture host's interfaces, owned by the caller; set before
 	 * nd_pipeline_finish for the rules that join them with the traffic. */
 	const struct nd_offload_set *offload;
+	const struct nd_apparmor_report *apparmor; /* likewise */
 	bool finished;
 };
 

@@ -8,6 +8,7 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
+#include "apparmor/apparmor.h"
 #include "diag/diag.h"
 #include "offload/offload.h"
 #include "smb/smb.h"
@@ -20,7 +21,8 @@ struct nd_report_input {
 	const struct nd_tcp_table *tcp;
 	const struct nd_smb *smb; /* may be NULL */
 	/* Capture, decode and tcp are all set or all NULL (a host-only report). */
-	const struct nd_offload_set *offload; /* may be NULL */
+	const struct nd_offload_set *offload;      /* may be NULL */
+	const struct nd_apparmor_report *apparmor; /* may be NULL */
 	const struct nd_findings *findings;
 };
 

@@ -9,7 +9,6 @@
 
 #include "report/report.h"
 #include "report/report_apparmor.h"
-#include "version.h"
 
 /* ---- JSON ---- */
 
@@ -34,14 +33,6 @@ static json_object *j_time(nd_ns t)
 	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
 }
 
-static json_object *j_real(double v, int decimals)
-{
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
-}
-
-/* ", "-separated list -> array (the "..." marker is dropped). */
 static json_object *j_list(const char *s)
 {
 	json_object *a = json_object_new_array();
@@ -227,52 +218,6 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 	return o;
 }
 
-static json_object *finding_json(const struct nd_finding *f)
-{
-	json_object *o = json_object_new_object();
-	add(o, "id", json_object_new_string(f->id));
-	add(o, "severity", json_object_new_string(nd_severity_name(f->severity)));
-	json_object *subj = json_object_new_object();
-	add(subj, "kind", json_object_new_string(f->subject_kind));
-	add(subj, "name", json_object_new_string(f->subject));
-	add(o, "subject", subj);
-	add(o, "start", j_time(f->first_ts));
-	add(o, "end", j_time(f->last_ts));
-	add(o, "summary", json_object_new_string(f->summary));
-	json_object *ev = json_object_new_object();
-	for (size_t i = 0; i < f->n_evidence; i++) {
-		const struct nd_evidence *e = &f->evidence[i];
-		add(ev, e->name, e->is_real ? j_real(e->value_real, 6) : j_u64(e->value));
-	}
-	add(o, "evidence", ev);
-	add(o, "advice", json_object_new_string(f->advice));
-	return o;
-}
-
-int nd_report_apparmor_document_json(FILE *out, const struct nd_apparmor_report *aa,
-                                     const struct nd_findings *fs)
-{
-	json_object *root = json_object_new_object();
-	json_object *meta = json_object_new_object();
-	add(meta, "version", json_object_new_string(ND_VERSION));
-	add(meta, "command", json_object_new_string("apparmor"));
-	add(meta, "schema", json_object_new_int(1));
-	add(root, "netdiag", meta);
-	add(root, "apparmor", nd_report_apparmor_json(aa));
-	json_object *arr = json_object_new_array();
-	for (size_t i = 0; fs && i < fs->count; i++)
-		json_object_array_add(arr, finding_json(&fs->items[i]));
-	add(root, "findings", arr);
-	const char *s = json_object_to_json_string_ext(
-	        root,
-	        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = fputs(s, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-	json_object_put(root);
-	return rc;
-}
-
-/* ---- text ---- */
-
 #define BOLD   "\033[1m"
 #define RESET  "\033[0m"
 #define RED    "\033[31m"
@@ -406,61 +351,4 @@ void nd_report_apparmor_text(FILE *out, bool color, const struct nd_apparmor_rep
 {
 	struct tout o = {.f = out, .color = color};
 	text_section(&o, aa);
-}
-
-static void wrapped(struct tout *o, const char *label, const char *text)
-{
-	const int indent = 10, width = 100;
-	int start = indent + (int)strlen(label), col = start;
-	outf(o, "%*s%s", indent, "", label);
-	const char *p = text;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		int w = (int)strcspn(p, " ");
-		if (!w)
-			break;
-		if (col + w > width && col > start) {
-			outf(o, "\n%*s", start, "");
-			col = start;
-		} else if (col > start) {
-			outf(o, " ");
-			col++;
-		}
-		outf(o, "%.*s", w, p);
-		col += w;
-		p += w;
-	}
-	outf(o, "\n");
-}
-
-int nd_report_apparmor_document_text(FILE *out, bool color, const struct nd_apparmor_report *aa,
-                                     const struct nd_findings *fs)
-{
-	struct tout o = {.f = out, .color = color};
-	outf(&o, "%snetdiag apparmor%s\n", sgr(&o, BOLD), sgr(&o, RESET));
-	text_section(&o, aa);
-	outf(&o, "\n%sFindings (%zu)%s\n", sgr(&o, BOLD), fs ? fs->count : 0, sgr(&o, RESET));
-	if (!fs || !fs->count)
-		outf(&o, "  nothing to report: no AppArmor denial in the journal\n");
-	for (size_t i = 0; fs && i < fs->count; i++) {
-		const struct nd_finding *f = &fs->items[i];
-		const char *col = f->severity == ND_SEV_ERROR     ? RED
-		                  : f->severity == ND_SEV_WARNING ? YELLOW
-		                                                  : CYAN;
-		char t1[64], t2[64];
-		outf(&o, "  %s%-7s%s %s%s%s  [%s %s]\n", sgr(&o, col),
-		     nd_severity_name(f->severity), sgr(&o, RESET), sgr(&o, BOLD), f->id,
-		     sgr(&o, RESET), f->subject_kind, f->subject);
-		wrapped(&o, "", f->summary);
-		if (f->first_ts)
-			outf(&o, "          when: %s .. %s\n",
-			     nd_report_time(f->first_ts, t1, sizeof(t1)),
-			     nd_report_time(f->last_ts, t2, sizeof(t2)));
-		if (f->advice[0])
-			wrapped(&o, "fix: ", f->advice);
-	}
-	if (fflush(out) != 0)
-		o.err = -1;
-	return o.err;
 }

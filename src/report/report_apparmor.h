@@ -15,12 +15,4 @@
 json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa);
 void nd_report_apparmor_text(FILE *out, bool color, const struct nd_apparmor_report *aa);
 
-/* `netdiag apparmor`: {"netdiag": {version, command, schema}, "apparmor":
- * ..., "findings": [...]} / the text report with its findings. 0 on
- * success, -1 on a write error. */
-int nd_report_apparmor_document_json(FILE *out, const struct nd_apparmor_report *aa,
-                                     const struct nd_findings *fs);
-int nd_report_apparmor_document_text(FILE *out, bool color, const struct nd_apparmor_report *aa,
-                                     const struct nd_findings *fs);
-
 #endif

@@ -8,6 +8,7 @@
 #include "version.h"
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "report/report_apparmor.h"
 #include "report/report_smb.h"
 
 static json_object *j_u64(uint64_t v)
@@ -333,6 +334,8 @@ int nd_report_json(FILE *out, const struct nd_report_input *in, const struct nd_
 	}
 	if (in->offload)
 		add(root, "offload", nd_report_offload_json(in->offload));
+	if (in->apparmor)
+		add(root, "apparmor", nd_report_apparmor_json(in->apparmor));
 	add(root, "findings", findings_json(in->findings));
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	if (!opt || !opt->one_line)

@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "report/report_apparmor.h"
 #include "report/report_smb.h"
 
 #define TEXT_MAX_FLOWS 20
@@ -277,6 +278,8 @@ int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_
 		nd_report_smb_text(out, o.color, in->smb);
 	if (in->offload)
 		nd_report_offload_text(out, o.color, in->offload);
+	if (in->apparmor)
+		nd_report_apparmor_text(out, o.color, in->apparmor);
 	findings_section(&o, in->findings);
 	if (fflush(out) != 0)
 		o.err = -1;

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: MIT */
+/* AppArmor rules: denials grouped per share and profile, and the join of
+ * the capture's STATUS_ACCESS_DENIED with the journal's denials. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "diag/rules_apparmor.h"
+
+#define STATUS_ACCESS_DENIED 0xC0000022u
+
+static const char *fmt_time(nd_ns t, char *buf, size_t n)
+{
+	time_t s = (time_t)(t / ND_NS_PER_SEC);
+	struct tm tm;
+	if (!t || !gmtime_r(&s, &tm)) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	char d[32];
+	strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, n, "%s.%03dZ", d, (int)((t % ND_NS_PER_SEC) / ND_NS_PER_MS));
+	return buf;
+}
+
+/* Appends to a bounded string. */
+static void cat(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cat(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t l = strlen(buf);
+	if (l + 1 >= n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + l, n - l, fmt, ap);
+	va_end(ap);
+}
+
+/* snprintf into a fixed field: cut when too long, by design. */
+static void setf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+}
+
+static void share_subject(const struct nd_smbconf_share *s, char *buf, size_t n)
+{
+	if (s->user)
+		snprintf(buf, n, "%s (%s)", s->name, s->user);
+	else
+		snprintf(buf, n, "%s", s->name);
+}
+
+static const char *origin_note(const struct nd_smbconf_share *s)
+{
+	switch (s->kind) {
+	case ND_SMBCONF_USERSHARE:
+		return " This is a usershare: Debian's update-apparmor-samba-profile never adds "
+		       "usershares to /etc/apparmor.d/samba/smbd-shares.";
+	case ND_SMBCONF_HOME_USER:
+	case ND_SMBCONF_HOMES:
+		return " Home directories outside @{HOMEDIRS} (/home/ by default) are not covered "
+		       "by the smbd profile; adding the directory to @{HOMEDIRS} in "
+		       "/etc/apparmor.d/tunables/home.d/ also works.";
+	default:
+		break;
+	}
+	if (s->pattern)
+		return " The share path uses % macros, which Debian's "
+		       "update-apparmor-samba-profile "
+		       "skips.";
+	if (s->from_include)
+		return " The share is defined in an included file: Debian's "
+		       "update-apparmor-samba-profile only rebuilds its snippet when smb.conf "
+		       "itself "
+		       "is newer.";
+	return " On Debian/Ubuntu, update-apparmor-samba-profile (run when smbd starts) adds "
+	       "smb.conf share paths to /etc/apparmor.d/samba/smbd-shares; if it did not, the "
+	       "local override is the lasting fix.";
+}
+
+static void group_finding(const struct nd_apparmor_report *aa, const struct nd_aa_group *g,
+                          struct nd_findings *out)
+{
+	bool in_share = g->share >= 0;
+	struct nd_finding *f =
+	        in_share ? nd_findings_add(out, "apparmor.share_denied", ND_SEV_ERROR, "share")
+	                 : nd_findings_add(out, "apparmor.denied", ND_SEV_WARNING, "profile");
+	if (!f)
+		return;
+	f->first_ts = g->first_ts;
+	f->last_ts = g->last_ts;
+	const char *prof = g->profile ? g->profile : "?";
+	if (in_share) {
+		const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
+		share_subject(s, f->subject, sizeof(f->subject));
+		setf(f->summary, sizeof(f->summary),
+		     "AppArmor profile %s denied %" PRIu64 " access%s under share [%s] (%s): %s "
+		     "(%s; requested %s, denied %s; pid %s)",
+		     prof, g->count, g->count == 1 ? "" : "es", f->subject,
+		     s->pattern ? s->glob : nd_smbconf_share_dir(s), g->paths ? g->paths : "",
+		     g->operations ? g->operations : "", g->requested ? g->requested : "-",
+		     g->denied ? g->denied : "-", g->pids ? g->pids : "?");
+		setf(f->advice, sizeof(f->advice),
+		     "Let profile %s use the share: add the line `%s` to %s, then load it with "
+		     "`%s`.%s",
+		     prof, g->fix.rule, g->fix.local_file, g->fix.reload, origin_note(s));
+	} else {
+		nd_str_copy(f->subject, sizeof(f->subject), prof);
+		setf(f->summary, sizeof(f->summary),
+		     "AppArmor profile %s denied %" PRIu64 " operation%s outside every share: %s "
+		     "(%s; pid %s)",
+		     prof, g->count, g->count == 1 ? "" : "s", g->paths ? g->paths : "",
+		     g->operations ? g->operations : "", g->pids ? g->pids : "?");
+		setf(f->advice, sizeof(f->advice),
+		     "If %s needs this access, add the rule%s to %s and load it with `%s`:", prof,
+		     g->n_denials == 1 ? "" : "s", g->fix.local_file, g->fix.reload);
+		size_t shown = 0;
+		for (size_t i = 0; i < aa->n_denials && shown < 4; i++) {
+			const struct nd_aa_denial *d = &aa->denials[i];
+			if (d->share != -1 || !d->rule ||
+			    strcmp(d->profile ? d->profile : "", prof))
+				continue;
+			cat(f->advice, sizeof(f->advice), " `%s`", d->rule);
+			shown++;
+		}
+		if (g->n_denials > shown)
+			cat(f->advice, sizeof(f->advice), " (and %zu more)", g->n_denials - shown);
+		cat(f->advice, sizeof(f->advice),
+		    ". If it does not, the denial is noise only: a `deny` rule for it in the same "
+		    "file silences it.");
+	}
+	nd_finding_evidence(f, "denials", g->count);
+	nd_finding_evidence(f, "distinct_denials", g->n_denials);
+	if (g->pids)
+		nd_finding_evidence(f, "first_pid", strtoull(g->pids, NULL, 10));
+}
+
+void nd_rules_apparmor(const struct nd_apparmor_report *aa, struct nd_findings *out)
+{
+	if (!aa)
+		return;
+	for (size_t i = 0; i < aa->n_groups; i++)
+		group_finding(aa, &aa->groups[i], out);
+}
+
+/* ---- the join ---- */
+
+/* Whether p lies in dir (whole components); dir "/" holds everything. */
+static bool under(const char *p, const char *dir)
+{
+	if (!p || !dir || !dir[0])
+		return false;
+	size_t l = strlen(dir);
+	if (l == 1 && dir[0] == '/')
+		return p[0] == '/';
+	return !strncmp(p, dir, l) && (p[l] == 0 || p[l] == '/');
+}
+
+static const char *share_name_of(const char *unc)
+{
+	const char *s = strrchr(unc, '\\');
+	return s ? s + 1 : unc;
+}
+
+struct join {
+	long share;
+	const char *profile;
+	/* SMB side */
+	uint64_t smb_errors, first_frame;
+	nd_ns smb_first, smb_last;
+	char unc[ND_SMB_PATH_MAX];
+	char requests[400]; /* "CREATE private (frame 44)" */
+	char frames[160];
+	/* journal side */
+	uint64_t aa_events;
+	nd_ns aa_first, aa_last;
+	char paths[600];
+	char ops[160];
+	char masks[32];
+	int first_pid;
+	char target[1024]; /* best matching path: the SMB path in the share dir */
+	char denied_path[1024];
+	int match_rank;  /* 3 exact, 2 ancestor/descendant, 1 share only */
+	size_t errs[32]; /* SMB error rows already counted */
+	size_t n_errs;
+	size_t *evs; /* journal events already counted */
+	size_t n_evs, cap_evs;
+};
+
+/* true when event k is new to j (and records it) */
+static bool new_event(struct join *j, size_t k)
+{
+	for (size_t i = 0; i < j->n_evs; i++)
+		if (j->evs[i] == k)
+			return false;
+	if (j->n_evs == j->cap_evs) {
+		size_t cap = j->cap_evs ? j->cap_evs * 2 : 16;
+		size_t *n = realloc(j->evs, cap * sizeof(*n));
+		if (!n)
+			return true;
+		j->evs = n;
+		j->cap_evs = cap;
+	}
+	j->evs[j->n_evs++] = k;
+	return true;
+}
+
+static void mask_union(char *m, size_t n, const char *add)
+{
+	for (; add && *add; add++) {
+		if (*add == ':' || strchr(m, *add))
+			continue;
+		size_t l = strlen(m);
+		if (l + 1 < n) {
+			m[l] = *add;
+			m[l + 1] = 0;
+		}
+	}
+}
+
+static bool list_has(const char *list, const char *item)
+{
+	size_t il = strlen(item);
+	for (const char *p = list; (p = strstr(p, item)); p += il)
+		if ((p == list || (p >= list + 2 && p[-2] == ',' && p[-1] == ' ')) &&
+		    (p[il] == 0 || p[il] == ','))
+			return true;
+	return false;
+}
+
+static void list_cat(char *list, size_t n, const char *item)
+{
+	if (!item || !*item || list_has(list, item))
+		return;
+	if (strlen(list) + strlen(item) + 8 >= n) {
+		if (!strstr(list, ", ..."))
+			cat(list, n, ", ...");
+		return;
+	}
+	cat(list, n, "%s%s", list[0] ? ", " : "", item);
+}
+
+/* SMB path (backslashes) joined to the share directory. */
+static void smb_target(const char *dir, const char *smbpath, char *out, size_t n)
+{
+	snprintf(out, n, "%s", dir);
+	if (!smbpath || !smbpath[0])
+		return;
+	size_t l = strlen(out);
+	if (l && out[l - 1] != '/' && l + 1 < n) {
+		out[l++] = '/';
+		out[l] = 0;
+	}
+	for (const char *p = smbpath; *p && l + 1 < n; p++) {
+		if (*p == '\\' && (l && out[l - 1] == '/'))
+			continue;
+		out[l++] = *p == '\\' ? '/' : *p;
+	}
+	out[l] = 0;
+	while (l > 1 && out[l - 1] == '/')
+		out[--l] = 0;
+}
+
+static int rank_match(const char *denied, const char *target)
+{
+	if (!strcmp(denied, target))
+		return 3;
+	if (under(denied, target) || under(target, denied))
+		return 2;
+	return 1;
+}
+
+static struct join *find_join(struct join *js, size_t n, long share, const char *profile)
+{
+	for (size_t i = 0; i < n; i++)
+		if (js[i].share == share && !strcmp(js[i].profile, profile))
+			return &js[i];
+	return NULL;
+}
+
+static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb *smb, nd_ns window,
+                        struct nd_findings *out, bool *explained)
+{
+	if (!aa || !smb || !aa->conf || !aa->n_events)
+		return 0;
+	const struct nd_smb_results *res = nd_smb_get_results(smb);
+	if (!res || !res->n_errors)
+		return 0;
+	size_t cap = 16, n = 0;
+	struct join *js = calloc(cap, sizeof(*js));
+	if (!js)
+		return 0;
+	for (size_t i = 0; i < res->n_errors; i++) {
+		const struct nd_smb_error *e = &res->errors[i];
+		if (e->status != STATUS_ACCESS_DENIED || !e->share[0])
+			continue;
+		long si = nd_smbconf_find_share(aa->conf, share_name_of(e->share));
+		if (si < 0)
+			continue;
+		const struct nd_smbconf_share *s = &aa->conf->shares[si];
+		const char *dir = s->pattern ? NULL : nd_smbconf_share_dir(s);
+		char target[1024] = "";
+		if (dir)
+			smb_target(dir, e->cmd == ND_SMB_TREE_CONNECT ? "" : e->path, target,
+			           sizeof(target));
+		nd_ns lo = e->first_ts - window, hi = e->last_ts + window;
+		for (size_t k = 0; k < aa->n_events; k++) {
+			const struct nd_aa_occurrence *ev = &aa->events[k];
+			if (ev->ts < lo || ev->ts > hi)
+				continue;
+			const struct nd_aa_denial *d = &aa->denials[ev->denial];
+			if (!d->path || !d->profile)
+				continue;
+			bool in = d->share == si || (dir && under(d->path, dir)) ||
+			          (s->path[0] && under(d->path, s->path));
+			if (!in)
+				continue;
+			struct join *j = find_join(js, n, si, d->profile);
+			if (!j) {
+				if (n == cap) {
+					struct join *nj = realloc(js, cap * 2 * sizeof(*nj));
+					if (!nj)
+						break;
+					js = nj;
+					cap *= 2;
+				}
+				j = &js[n++];
+				memset(j, 0, sizeof(*j));
+				j->share = si;
+				j->profile = d->profile;
+				j->first_pid = ev->pid;
+				nd_str_copy(j->unc, sizeof(j->unc), e->share);
+			}
+			/* the SMB error, once per group */
+			bool have = false;
+			for (size_t x = 0; x < j->n_errs && !have; x++)
+				have = j->errs[x] == i;
+			if (!have && j->n_errs < ND_ARRAY_LEN(j->errs)) {
+				j->errs[j->n_errs++] = i;
+				char fr[32], req[300];
+				snprintf(fr, sizeof(fr), "%" PRIu64, e->first_frame);
+				list_cat(j->frames, sizeof(j->frames), fr);
+				snprintf(req, sizeof(req), "%s%s%s (frame %" PRIu64 ")",
+				         nd_smb_command_name(e->cmd), e->path[0] ? " " : "",
+				         e->path, e->first_frame);
+				list_cat(j->requests, sizeof(j->requests), req);
+				j->smb_errors += e->count;
+				if (!j->first_frame || e->first_frame < j->first_frame)
+					j->first_frame = e->first_frame;
+				if (!j->smb_first || e->first_ts < j->smb_first)
+					j->smb_first = e->first_ts;
+				if (e->last_ts > j->smb_last)
+					j->smb_last = e->last_ts;
+			}
+			if (new_event(j, k))
+				j->aa_events++;
+			if (!j->aa_first || ev->ts < j->aa_first)
+				j->aa_first = ev->ts;
+			if (ev->ts > j->aa_last)
+				j->aa_last = ev->ts;
+			list_cat(j->paths, sizeof(j->paths), d->path);
+			list_cat(j->ops, sizeof(j->ops), d->operation);
+			mask_union(j->masks, sizeof(j->masks), d->denied);
+			int rank = target[0] ? rank_match(d->path, target) : 1;
+			if (rank > j->match_rank) {
+				j->match_rank = rank;
+				nd_str_copy(j->target, sizeof(j->target),
+				            target[0] ? target : d->path);
+				nd_str_copy(j->denied_path, sizeof(j->denied_path), d->path);
+			}
+		}
+	}
+	size_t added = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct join *j = &js[i];
+		const struct nd_smbconf_share *s = &aa->conf->shares[j->share];
+		struct nd_finding *f =
+		        nd_findings_add(out, "apparmor.smb_access_denied", ND_SEV_ERROR, "share");
+		if (!f)
+			break;
+		added++;
+		for (size_t g = 0; explained && g < aa->n_groups; g++)
+			if (aa->groups[g].share == j->share && aa->groups[g].profile &&
+			    !strcmp(aa->groups[g].profile, j->profile))
+				explained[g] = true;
+		share_subject(s, f->subject, sizeof(f->subject));
+		f->first_ts = ND_MIN(j->smb_first, j->aa_first);
+		f->last_ts = ND_MAX(j->smb_last, j->aa_last);
+		const char *dir = s->pattern ? s->glob : nd_smbconf_share_dir(s);
+		struct nd_aa_fix fix;
+		nd_aa_fix_share(j->profile, dir, s->pattern, j->masks, &fix);
+		char t1[40], t2[40];
+		fmt_time(j->aa_first, t1, sizeof(t1));
+		fmt_time(j->aa_last, t2, sizeof(t2));
+		setf(f->summary, sizeof(f->summary),
+		     "STATUS_ACCESS_DENIED on %s [%s] (%s) comes from AppArmor: profile %s "
+		     "denied %s under the share path %s (%s, denied %s; %" PRIu64
+		     " journal record%s %s%s%s)",
+		     j->unc, f->subject, j->requests, j->profile, j->denied_path, dir, j->ops,
+		     j->masks[0] ? j->masks : "-", j->aa_events, j->aa_events == 1 ? "" : "s", t1,
+		     strcmp(t1, t2) ? " to " : "", strcmp(t1, t2) ? t2 : "");
+		setf(f->advice, sizeof(f->advice),
+		     "File permissions are not the cause. Let profile %s use share [%s]: add the "
+		     "line `%s` to %s, then load it with `%s`.%s Other denied paths: %s.",
+		     j->profile, s->name, fix.rule, fix.local_file, fix.reload, origin_note(s),
+		     j->paths);
+		nd_finding_evidence(f, "smb_errors", j->smb_errors);
+		nd_finding_evidence(f, "first_frame", j->first_frame);
+		nd_finding_evidence(f, "apparmor_denials", j->aa_events);
+		if (j->first_pid >= 0)
+			nd_finding_evidence(f, "pid", (uint64_t)j->first_pid);
+		nd_finding_evidence(f, "journal_first_ms", (uint64_t)(j->aa_first / ND_NS_PER_MS));
+		nd_finding_evidence(f, "journal_last_ms", (uint64_t)(j->aa_last / ND_NS_PER_MS));
+		nd_finding_evidence_real(f, "gap_s",
+		                         nd_ns_to_sec(j->aa_first > j->smb_first
+		                                              ? j->aa_first - j->smb_first
+		                                              : j->smb_first - j->aa_first));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(js[i].evs);
+	free(js);
+	return added;
+}
+
+size_t nd_rules_apparmor_join_window(const struct nd_apparmor_report *aa, const struct nd_smb *smb,
+                                     nd_ns window, struct nd_findings *out)
+{
+	return join_impl(aa, smb, window, out, NULL);
+}
+
+size_t nd_rules_apparmor_join(const struct nd_apparmor_report *aa, const struct nd_smb *smb,
+                              struct nd_findings *out)
+{
+	return join_impl(aa, smb, ND_AA_JOIN_WINDOW, out, NULL);
+}
+
+void nd_rules_apparmor_all(const struct nd_apparmor_report *aa, const struct nd_smb *smb,
+                           struct nd_findings *out)
+{
+	if (!aa)
+		return;
+	bool *explained = aa->n_groups ? calloc(aa->n_groups, sizeof(*explained)) : NULL;
+	if (smb)
+		join_impl(aa, smb, ND_AA_JOIN_WINDOW, out, explained);
+	for (size_t i = 0; i < aa->n_groups; i++)
+		if (!explained || !explained[i])
+			group_finding(aa, &aa->groups[i], out);
+	free(explained);
+}
