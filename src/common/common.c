@@ -24,23 +24,20 @@ const char *nd_endpoint_pair_format(int ip_version, const uint8_t a[16], uint16_
 	return buf;
 }
 
-/* Bucket index: values below 2^SUB map 1:1; above, the exponent selects a
- * group of 2^SUB linear sub-buckets. */
-static unsigned hist_index(uint64_t v)
+unsigned nd_loglin_index(uint64_t v, unsigned sub_bits, unsigned nbuckets)
 {
-	const unsigned sub = 1u << ND_HIST_SUB_BITS;
+	const unsigned sub = 1u << sub_bits;
 	if (v < sub)
 		return (unsigned)v;
 	unsigned msb = 63u - (unsigned)__builtin_clzll(v);
-	unsigned shift = msb - ND_HIST_SUB_BITS;
+	unsigned shift = msb - sub_bits;
 	unsigned idx = (shift + 1) * sub + (unsigned)((v >> shift) - sub);
-	return idx < ND_HIST_BUCKETS ? idx : ND_HIST_BUCKETS - 1;
+	return idx < nbuckets ? idx : nbuckets - 1;
 }
 
-/* Largest value that lands in bucket idx. */
-static uint64_t hist_upper(unsigned idx)
+uint64_t nd_loglin_upper(unsigned idx, unsigned sub_bits)
 {
-	const unsigned sub = 1u << ND_HIST_SUB_BITS;
+	const unsigned sub = 1u << sub_bits;
 	if (idx < sub)
 		return idx;
 	unsigned shift = idx / sub - 1;
@@ -58,7 +55,7 @@ void nd_hist_add(struct nd_hist *h, nd_ns value)
 		h->max = value;
 	h->count++;
 	h->sum += value;
-	h->buckets[hist_index((uint64_t)value)]++;
+	h->buckets[nd_loglin_index((uint64_t)value, ND_HIST_SUB_BITS, ND_HIST_BUCKETS)]++;
 }
 
 nd_ns nd_hist_quantile(const struct nd_hist *h, double q)
@@ -76,7 +73,7 @@ nd_ns nd_hist_quantile(const struct nd_hist *h, double q)
 	for (unsigned i = 0; i < ND_HIST_BUCKETS; i++) {
 		seen += h->buckets[i];
 		if (seen >= rank) {
-			nd_ns v = (nd_ns)hist_upper(i);
+			nd_ns v = (nd_ns)nd_loglin_upper(i, ND_HIST_SUB_BITS);
 			return v < h->min ? h->min : v > h->max ? h->max : v;
 		}
 	}

@@ -103,6 +103,13 @@ const char *nd_addr_format(int ip_version, const uint8_t addr[16], char *buf, si
 const char *nd_endpoint_pair_format(int ip_version, const uint8_t a[16], uint16_t pa,
                                     const uint8_t b[16], uint16_t pb, char *buf, size_t len);
 
+/* Log-linear bucketing: values below 2^sub_bits map 1:1; above, each power
+ * of two is split into 2^sub_bits linear buckets. Shared by the latency and
+ * RTT histograms. The index is capped at nbuckets - 1. */
+unsigned nd_loglin_index(uint64_t v, unsigned sub_bits, unsigned nbuckets);
+/* The largest value that lands in bucket idx. */
+uint64_t nd_loglin_upper(unsigned idx, unsigned sub_bits);
+
 /* A log-linear latency histogram: bounded memory, <= 6% bucket width, used
  * for percentiles instead of keeping every sample. Values are nanoseconds. */
 #define ND_HIST_SUB_BITS 4 /* 16 sub-buckets per power of two: <= 6% bucket width */

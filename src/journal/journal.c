@@ -116,47 +116,29 @@ static bool journal_name(const char *n)
 	       (l > 9 && !strcmp(n + l - 9, ".journal~"));
 }
 
-static int name_cmp(const void *a, const void *b)
+static int not_hidden(const struct dirent *de)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return de->d_name[0] != '.';
 }
 
 /* Adds the journal files of dir (and of its subdirectories when depth > 0),
  * in name order so that runs are reproducible. */
 static size_t scan_dir(struct nd_journal *j, const char *dir, int depth)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
+	struct dirent **names;
+	int n = scandir(dir, &names, not_hidden, alphasort);
+	if (n < 0) {
 		if (depth > 0)
 			problem(j, dir, "cannot open directory: %s", strerror(errno));
 		return 0;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0, found = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			char **nn = realloc(names, cap * sizeof(*nn));
-			if (!nn)
-				break;
-			names = nn;
-		}
-		if (!(names[n] = strdup(de->d_name)))
-			break;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), name_cmp);
-	for (size_t i = 0; i < n; i++) {
+	size_t found = 0;
+	for (int i = 0; i < n; i++) {
 		char path[4096];
-		int l = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		int l = snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		struct stat st;
 		if (l > 0 && (size_t)l < sizeof(path) && stat(path, &st) == 0) {
-			if (S_ISREG(st.st_mode) && journal_name(names[i])) {
+			if (S_ISREG(st.st_mode) && journal_name(names[i]->d_name)) {
 				size_t before = j->n_paths;
 				check_file(j, path);
 				found += j->n_paths - before;
@@ -389,6 +371,8 @@ int nd_journal_next(struct nd_journal *j, struct nd_journal_entry *e)
 		e->source_realtime = (nd_ns)v * ND_NS_PER_US;
 	field_str(j->j, "_BOOT_ID", e->boot_id, sizeof(e->boot_id));
 	field_str(j->j, "SYSLOG_IDENTIFIER", e->identifier, sizeof(e->identifier));
+	field_str(j->j, "_COMM", e->comm, sizeof(e->comm));
+	e->priority = field_u64(j->j, "PRIORITY", &v) && v < 8 ? (int)v : -1;
 	e->file = j->n_paths == 1 ? j->paths[0] : NULL;
 	return 1;
 }
@@ -429,6 +413,143 @@ void nd_journal_close(struct nd_journal *j)
 	free(j->problems);
 	free(j->msg);
 	free(j);
+}
+
+/* ---- following (netdiag daemon) ---- */
+
+static int add_samba_matches(sd_journal *sj)
+{
+	static const char *const comms[] = {"_COMM=smbd", "_COMM=nmbd", "_COMM=winbindd",
+	                                    "_COMM=samba"};
+	int r = sd_journal_add_disjunction(sj);
+	for (size_t i = 0; i < ND_ARRAY_LEN(comms); i++)
+		r |= sd_journal_add_match(sj, comms[i], 0);
+	for (int p = 0; p <= 3; p++) {
+		char m[16];
+		snprintf(m, sizeof(m), "PRIORITY=%d", p);
+		r |= sd_journal_add_match(sj, m, 0);
+	}
+	return r < 0 ? -1 : 0;
+}
+
+/* The resume algorithm of docs/service.md: the saved entry itself was
+ * handled, so continue after it; a vacuumed entry leaves the position on the
+ * closest later one, which is read first. */
+static bool seek_cursor(struct nd_journal *j, const char *cursor)
+{
+	int r = sd_journal_seek_cursor(j->j, cursor);
+	if (r < 0) {
+		problem(j, "journal", "saved cursor not usable (%s); starting at the tail",
+		        strerror(-r));
+		return false;
+	}
+	r = sd_journal_next(j->j);
+	if (r < 0) {
+		problem(j, "journal", "cannot seek to the saved cursor: %s", strerror(-r));
+		return false;
+	}
+	if (r == 0) {
+		/* nothing at or after the cursor: the journal ends before it; the
+		 * tail is the right place */
+		return false;
+	}
+	if (sd_journal_test_cursor(j->j, cursor) <= 0)
+		sd_journal_previous(j->j);
+	return true;
+}
+
+struct nd_journal *nd_journal_open_follow(const struct nd_journal_follow_options *o, bool *resumed)
+{
+	if (resumed)
+		*resumed = false;
+	struct nd_journal *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	if (!o->dir) {
+		open_system(j);
+	} else {
+		struct stat st;
+		int r;
+		if (stat(o->dir, &st) != 0)
+			r = -errno;
+		else if (!S_ISDIR(st.st_mode))
+			r = -ENOTDIR;
+		else
+			r = sd_journal_open_directory(&j->j, o->dir, 0);
+		if (r < 0) {
+			problem(j, o->dir, "cannot open the journal directory: %s", strerror(-r));
+			j->j = NULL;
+		}
+	}
+	if (!j->j)
+		return j;
+	sd_journal_set_data_threshold(j->j, 0);
+	if (add_matches(j->j) || (o->samba_errors && add_samba_matches(j->j))) {
+		problem(j, "journal", "%s", "cannot set the journal matches");
+		sd_journal_close(j->j);
+		j->j = NULL;
+		return j;
+	}
+	bool found = o->cursor && *o->cursor && seek_cursor(j, o->cursor);
+	if (!found) {
+		int r = sd_journal_seek_tail(j->j);
+		if (r >= 0)
+			r = sd_journal_previous(j->j);
+		if (r < 0)
+			problem(j, "journal", "cannot seek: %s", strerror(-r));
+	}
+	if (resumed)
+		*resumed = found;
+	return j;
+}
+
+int nd_journal_fd(struct nd_journal *j)
+{
+	if (!j->j)
+		return -1;
+	int fd = sd_journal_get_fd(j->j);
+	return fd < 0 ? -1 : fd;
+}
+
+int nd_journal_fd_events(struct nd_journal *j)
+{
+	int ev = j->j ? sd_journal_get_events(j->j) : -1;
+	return ev < 0 ? 0 : ev;
+}
+
+int nd_journal_timeout_ms(struct nd_journal *j)
+{
+	uint64_t t;
+	if (!j->j || sd_journal_get_timeout(j->j, &t) < 0 || t == (uint64_t)-1)
+		return -1;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	if (t <= now)
+		return 0;
+	uint64_t ms = (t - now + 999) / 1000;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+int nd_journal_process(struct nd_journal *j)
+{
+	if (!j->j || j->failed)
+		return -1;
+	j->ended_by_until = false;
+	int r = sd_journal_process(j->j);
+	if (r < 0) {
+		problem(j, "journal", "cannot process journal changes: %s", strerror(-r));
+		return -1;
+	}
+	return r == SD_JOURNAL_NOP ? 0 : 1;
+}
+
+char *nd_journal_cursor(struct nd_journal *j)
+{
+	char *c = NULL;
+	if (!j->j || sd_journal_get_cursor(j->j, &c) < 0)
+		return NULL;
+	return c;
 }
 
 /* ---- --since / --until ---- */

@@ -749,45 +749,26 @@ static void parse_usershare(struct loader *L, const char *dir, const char *fname
 		s->real = xstrdup(L, real);
 }
 
+static int not_hidden(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
 static void read_usershares(struct loader *L)
 {
 	const char *dir = L->c->usershare_path;
 	if (!dir || !dir[0] || !L->c->usershare_max)
 		return;
-	DIR *d = opendir(dir);
-	if (!d) {
+	struct dirent **names;
+	int n = scandir(dir, &names, not_hidden, alphasort);
+	if (n < 0) {
 		if (errno != ENOENT)
 			problem(L, ND_SMBCONF_NOTE, dir, 0,
 			        "cannot read the usershare directory: %s", strerror(errno));
 		return;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			char **nn = realloc(names, cap * sizeof(*nn));
-			if (!nn)
-				break;
-			names = nn;
-		}
-		if (!(names[n] = strdup(de->d_name)))
-			break;
-		n++;
-	}
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = i + 1; k < n; k++)
-			if (strcmp(names[k], names[i]) < 0) {
-				char *t = names[i];
-				names[i] = names[k];
-				names[k] = t;
-			}
-	for (size_t i = 0; i < n; i++) {
-		parse_usershare(L, dir, names[i]);
+	for (int i = 0; i < n; i++) {
+		parse_usershare(L, dir, names[i]->d_name);
 		free(names[i]);
 	}
 	free(names);

@@ -21,26 +21,16 @@ void nd_tcp_analysis_init(struct nd_tcp_flow *f)
 
 /* --- RTT histogram: microseconds, 8 buckets per octave --------------- */
 
+/* Microseconds, 8 buckets per octave. */
 static unsigned rtt_index(nd_ns v)
 {
 	uint64_t us = v > 0 ? (uint64_t)v / 1000u : 0;
-	const unsigned sub = 1u << RTT_SUB_BITS;
-	if (us < sub)
-		return (unsigned)us;
-	unsigned msb = 63u - (unsigned)__builtin_clzll(us);
-	unsigned shift = msb - RTT_SUB_BITS;
-	unsigned idx = (shift + 1) * sub + (unsigned)((us >> shift) - sub);
-	return idx < ND_TCP_RTT_BUCKETS ? idx : ND_TCP_RTT_BUCKETS - 1;
+	return nd_loglin_index(us, RTT_SUB_BITS, ND_TCP_RTT_BUCKETS);
 }
 
 static nd_ns rtt_upper(unsigned idx)
 {
-	const unsigned sub = 1u << RTT_SUB_BITS;
-	if (idx < sub)
-		return (nd_ns)idx * 1000;
-	unsigned shift = idx / sub - 1;
-	uint64_t base = (uint64_t)(sub + idx % sub) << shift;
-	return (nd_ns)(base + ((UINT64_C(1) << shift) - 1)) * 1000;
+	return (nd_ns)nd_loglin_upper(idx, RTT_SUB_BITS) * 1000;
 }
 
 static void rtt_sample(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds, nd_ns rtt)
