@@ -10,6 +10,8 @@ packages=(
 	# reference decoder and lab tools used by the tests
 	tshark tcpdump samba smbclient iproute2 ethtool nftables
 	python3 time
+	# daemon tests: promtool (prometheus), scdoc (man pages), systemd-analyze (systemd)
+	prometheus scdoc systemd
 	# AppArmor tests: journal files from export format; testparm (samba-common-bin)
 	systemd-journal-remote samba-common-bin
 )

@@ -54,6 +54,8 @@ struct nd_journal_entry {
 	char boot_id[33];      /* _BOOT_ID, "" when absent */
 	char identifier[64];   /* SYSLOG_IDENTIFIER, "" when absent */
 	const char *file;      /* the journal file the entry came from, if known */
+	char comm[32];         /* _COMM, "" when absent */
+	int priority;          /* PRIORITY 0..7, -1 when absent */
 };
 
 /* One problem with one source, for the report ("not a journal file"). */
@@ -84,6 +86,40 @@ const struct nd_journal_problem *nd_journal_problems(const struct nd_journal *j,
 size_t nd_journal_files_open(const struct nd_journal *j);
 
 void nd_journal_close(struct nd_journal *j);
+
+/* ---- following the journal as a service (netdiag daemon) ---- */
+
+struct nd_journal_follow_options {
+	const char *dir; /* a directory of journal files (new files are picked
+	                    up as they appear); NULL: the local system journal */
+	/* Resume after the entry with this cursor (it was handled); when the
+	 * entry is gone (vacuumed) the closest later one is read first. NULL or
+	 * unusable: start after the last entry (the tail). */
+	const char *cursor;
+	/* Also select messages of Samba's daemons at error level or worse:
+	 * _COMM=smbd|nmbd|winbindd|samba with PRIORITY 0..3. */
+	bool samba_errors;
+};
+
+/* Like nd_journal_open for live following: NULL only when out of memory;
+ * problems (no journal, bad cursor) are in nd_journal_problems(). *resumed
+ * (may be NULL) says whether the cursor was found. */
+struct nd_journal *nd_journal_open_follow(const struct nd_journal_follow_options *o, bool *resumed);
+
+/* The file descriptor to poll and its poll events (sd_journal_get_fd /
+ * sd_journal_get_events); -1 when no journal is open. */
+int nd_journal_fd(struct nd_journal *j);
+int nd_journal_fd_events(struct nd_journal *j);
+/* Milliseconds until the journal wants to be looked at again without an
+ * event (network file systems), -1 for never. */
+int nd_journal_timeout_ms(struct nd_journal *j);
+/* Call after the fd polled ready (sd_journal_process): 1 new entries or
+ * files, 0 nothing, -1 error (recorded). */
+int nd_journal_process(struct nd_journal *j);
+
+/* The cursor of the entry last returned by nd_journal_next, malloc()ed;
+ * NULL when there is none. */
+char *nd_journal_cursor(struct nd_journal *j);
 
 /* Parses a --since/--until time: "@SECONDS[.frac]", "YYYY-MM-DD",
  * "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS][Z]" (local time unless
