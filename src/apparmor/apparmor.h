@@ -236,6 +236,14 @@ void nd_apparmor_take_journal_problems(struct nd_apparmor_report *r, const struc
 /* (Re)builds groups[]; call after the last entry. */
 void nd_apparmor_finish(struct nd_apparmor_report *r);
 
+/* For a reader that works in batches (the daemon): copies into `to` the
+ * once-only keys (boot id, audit stamp, serial) of the records `from` saw at
+ * or after since_sec, so that a denial whose second route arrives in the next
+ * batch is still counted once; older keys are dropped, which keeps the set
+ * bounded by the recent rate of denials. */
+void nd_apparmor_carry_seen(struct nd_apparmor_report *to, const struct nd_apparmor_report *from,
+                            int64_t since_sec);
+
 /* new + open the journal + read + finish. NULL only when out of memory. */
 struct nd_apparmor_report *nd_apparmor_collect(const struct nd_apparmor_options *opt);
 

@@ -686,3 +686,13 @@ void nd_aa_denial_line(const struct nd_apparmor_report *r, const struct nd_aa_de
 	         pids[0] ? " pid " : "", pids, d->comm ? " comm " : "", d->comm ? d->comm : "",
 	         d->count);
 }
+
+void nd_apparmor_carry_seen(struct nd_apparmor_report *to, const struct nd_apparmor_report *from,
+                            int64_t since_sec)
+{
+	const struct priv *pf = from->priv;
+	struct priv *pt = to->priv;
+	for (size_t i = 0; i < pf->seen_cap; i++)
+		if (pf->seen_used[i] && pf->seen[i].sec >= since_sec)
+			seen_check(pt, &pf->seen[i]);
+}

@@ -237,6 +237,10 @@ static int samba_error(const struct nd_journal_entry *e)
 	return nd_met_samba_index(e->comm);
 }
 
+/* How far back a batch's once-only keys are kept for the next batch: the
+ * kernel and audit copies of one denial arrive within moments of each other. */
+#define AA_DEDUP_SECONDS 120
+
 static void aa_findings(struct daemon *d)
 {
 	struct nd_apparmor_report *r = d->aa;
@@ -244,6 +248,11 @@ static void aa_findings(struct daemon *d)
 		return;
 	}
 	nd_apparmor_finish(r);
+	/* The second route of a denial may land in the next batch. */
+	struct nd_apparmor_report *next = new_aa(d);
+	if (next)
+		nd_apparmor_carry_seen(next, r,
+		                       (int64_t)(r->last_ts / ND_NS_PER_SEC) - AA_DEDUP_SECONDS);
 	d->m.apparmor_records += r->records;
 	d->m.apparmor_denials += r->by_event[ND_AA_EV_DENIED];
 	struct nd_findings fs = {0};
@@ -252,7 +261,7 @@ static void aa_findings(struct daemon *d)
 	emit_all(d, &fs);
 	nd_findings_free(&fs);
 	nd_apparmor_free(r);
-	d->aa = NULL;
+	d->aa = next;
 	d->metrics_dirty = true;
 }
 
