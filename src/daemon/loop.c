@@ -2,8 +2,10 @@
 /* The service: start-up, the poll() loop, reload and stop (docs/service.md).
  * Everything runs in one thread; every fd is non-blocking or polled first. */
 #include <errno.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -56,7 +58,8 @@ struct daemon {
 	bool cursor_dirty;
 	nd_ns cursor_saved_at;
 	struct nd_apparmor_report *aa; /* entries since the last findings */
-	int sfd, nlfd;
+	int sfd;
+	struct nl_sock *nl; /* link notifications, NULL when not needed */
 	struct cap caps[ND_DAEMON_MAX_CAPTURE];
 	size_t n_caps;
 	struct nd_offload *off;
@@ -324,37 +327,38 @@ static void journal_drain(struct daemon *d)
 
 /* ---- offload (rtnetlink) ---- */
 
-static int open_netlink(void)
+/* Link notifications (RTNLGRP_LINK) through libnl: the socket is polled by
+ * the main loop; each RTM_NEWLINK/DELLINK only schedules an offload check. */
+static struct nl_sock *open_netlink(void)
 {
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK};
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
+	struct nl_sock *sk = nl_socket_alloc();
+	if (!sk)
+		return NULL;
+	nl_socket_disable_seq_check(sk);
+	if (nl_connect(sk, NETLINK_ROUTE) || nl_socket_add_memberships(sk, RTNLGRP_LINK, 0) ||
+	    nl_socket_set_nonblocking(sk)) {
+		nl_socket_free(sk);
+		return NULL;
 	}
-	return fd;
+	return sk;
+}
+
+static int on_link_msg(struct nl_msg *msg, void *arg)
+{
+	int type = nlmsg_hdr(msg)->nlmsg_type;
+	if (type == RTM_NEWLINK || type == RTM_DELLINK)
+		*(bool *)arg = true;
+	return NL_OK;
 }
 
 static void netlink_read(struct daemon *d)
 {
-	char buf[16384];
 	bool link = false;
-	for (;;) {
-		ssize_t n = recv(d->nlfd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == ENOBUFS) { /* overrun: something changed anyway */
-				link = true;
-				continue;
-			}
-			break;
-		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n))
-			if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK)
-				link = true;
-	}
+	nl_socket_modify_cb(d->nl, NL_CB_VALID, NL_CB_CUSTOM, on_link_msg, &link);
+	int rc;
+	while ((rc = nl_recvmsgs_default(d->nl)) >= 0 || rc == -NLE_NOMEM)
+		if (rc == -NLE_NOMEM) /* overrun: something changed anyway */
+			link = true;
 	if (link) {
 		d->m.link_events++;
 		d->metrics_dirty = true;
@@ -619,8 +623,8 @@ static void reload(struct daemon *d)
 			logmsg("cannot follow the journal after the reload");
 	}
 	sync_captures(d);
-	if (d->n_caps && d->nlfd < 0)
-		d->nlfd = open_netlink();
+	if (d->n_caps && !d->nl)
+		d->nl = open_netlink();
 	offload_check(d);
 	nd_daemon_config_free(&old);
 	write_metrics(d);
@@ -662,9 +666,9 @@ static void loop(struct daemon *d)
 			pfd[n++] = (struct pollfd){.fd = jfd,
 			                           .events = (short)nd_journal_fd_events(d->j)};
 		}
-		if (d->nlfd >= 0) {
+		if (d->nl) {
 			ni = n;
-			pfd[n++] = (struct pollfd){.fd = d->nlfd, .events = POLLIN};
+			pfd[n++] = (struct pollfd){.fd = nl_socket_get_fd(d->nl), .events = POLLIN};
 		}
 		c0 = n;
 		for (size_t i = 0; i < d->n_caps; i++)
@@ -733,8 +737,8 @@ static void cleanup(struct daemon *d)
 		nd_offload_close(d->off);
 	if (d->sfd >= 0)
 		close(d->sfd);
-	if (d->nlfd >= 0)
-		close(d->nlfd);
+	if (d->nl)
+		nl_socket_free(d->nl);
 	nd_emitter_free(d->em);
 	free(d->cursor);
 	free(d->journal_dir);
@@ -752,7 +756,7 @@ static int fail(struct daemon *d, int err, const char *msg)
 
 int nd_daemon_run(const struct nd_daemon_options *o)
 {
-	struct daemon d = {.o = o, .sfd = -1, .nlfd = -1};
+	struct daemon d = {.o = o, .sfd = -1};
 	nd_metrics_init(&d.m);
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -776,10 +780,10 @@ int nd_daemon_run(const struct nd_daemon_options *o)
 		return fail(&d, ENOENT, err);
 	}
 	if (d.cfg.n_capture) {
-		d.nlfd = open_netlink();
-		if (d.nlfd < 0)
-			logmsg("rtnetlink: %s (offloads are checked only at start and reload)",
-			       strerror(errno));
+		d.nl = open_netlink();
+		if (!d.nl)
+			logmsg("rtnetlink: cannot subscribe to link changes (offloads are checked "
+			       "only at start and reload)");
 	}
 	sync_captures(&d);
 	if (d.n_caps)

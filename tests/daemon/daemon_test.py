@@ -158,10 +158,10 @@ def write_conf(smb, extra=""):
                 f"journal_send = no\n{extra}")
 
 
-def start(mgr, args=()):
+def start(mgr, args=(), prefix=()):
     env = dict(os.environ, NOTIFY_SOCKET=mgr.path, WATCHDOG_USEC="400000")
     env.pop("WATCHDOG_PID", None)
-    return subprocess.Popen([NETDIAG, "daemon", "--config", conf, *args], env=env,
+    return subprocess.Popen([*prefix, NETDIAG, "daemon", "--config", conf, *args], env=env,
                             stderr=subprocess.PIPE, text=True)
 
 
@@ -263,28 +263,37 @@ check(len(new) == 1 and new[0]["id"] == "apparmor.denied" and new[0]["subject"] 
 p.send_signal(signal.SIGTERM)
 check(p.wait(timeout=10) == 0, "second stop: exit status 0")
 
-# ---- 6. live capture on lo in 1 s windows (needs CAP_NET_RAW) ----
-if os.geteuid() != 0:
-    print("SKIP capture on lo: not root (CAP_NET_RAW needed)")
+# ---- 6. live capture on lo in 1 s windows, in a network namespace of the
+# test's own (needs root); a link change there triggers an offload check ----
+ns = "nddaemon-%d" % os.getpid()
+if os.geteuid() != 0 or subprocess.run(["ip", "netns", "add", ns]).returncode != 0:
+    print("SKIP capture on lo: needs root and network namespaces")
 else:
+    subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"], check=True)
+    inns = ["ip", "netns", "exec", ns]
     cap_m = os.path.join(tmp, "cap.prom")
-    p = start(mgr, ["--capture", "lo", "--window", "1", "--metrics-file", cap_m])
+    p = start(mgr, ["--capture", "lo", "--window", "1", "--metrics-file", cap_m], prefix=inns)
     check(mgr.wait_for("READY=1") is not None, "capture: READY=1")
     snaps = []
+    syn = ("import socket\nfor _ in range(2):\n c = socket.socket(); c.settimeout(0.2)\n"
+           " try: c.connect(('127.0.0.1', 445))\n except OSError: pass\n c.close()\n")
     for i in range(3):
-        for _ in range(2):  # SYN to a closed port 445: SYN + RST on lo
-            c = socket.socket()
-            c.settimeout(0.2)
-            try:
-                c.connect(("127.0.0.1", 445))
-            except OSError:
-                pass
-            c.close()
+        # SYN to a closed port 445 inside the namespace: SYN + RST on its lo
+        subprocess.run([*inns, sys.executable, "-c", syn], check=True)
         mgr.pump(1.2)  # a real manager always reads; a full queue blocks sd_notify
         snaps.append(metrics(cap_m))
+    checks_before = metrics(cap_m).get("netdiag_offload_checks_total", 0)
+    subprocess.run([*inns, "ip", "link", "add", "ndl0", "type", "veth", "peer", "name", "ndl1"],
+                   check=True)
+    mgr.pump(3.5)  # the check runs 2 s after the last link change
+    after = metrics(cap_m)
+    check(after.get("netdiag_link_events_total", 0) >= 1 and
+          after.get("netdiag_offload_checks_total", 0) > checks_before,
+          "capture: a link change is seen over rtnetlink and offloads are checked again")
     p.send_signal(signal.SIGTERM)
     check(mgr.wait_for("STOPPING=1") is not None and p.wait(timeout=10) == 0,
           "capture: exit status 0")
+    subprocess.run(["ip", "netns", "del", ns])
     final = metrics(cap_m)
     key = 'netdiag_capture_packets_total{interface="lo"}'
     seq = [m.get(key, 0) for m in snaps] + [final.get(key, 0)]
