@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/report_internal.h"
 #include "report/report_apparmor.h"
 
 /* ---- JSON ---- */
@@ -218,89 +219,72 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 	return o;
 }
 
-#define BOLD   "\033[1m"
-#define RESET  "\033[0m"
-#define RED    "\033[31m"
-#define YELLOW "\033[33m"
-#define CYAN   "\033[36m"
-
-struct tout {
-	FILE *f;
-	bool color;
-	int err;
-};
-
-static void outf(struct tout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void outf(struct tout *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (vfprintf(o->f, fmt, ap) < 0)
-		o->err = -1;
-	va_end(ap);
-}
-
-static const char *sgr(const struct tout *o, const char *c)
-{
-	return o->color ? c : "";
-}
-
-static void text_section(struct tout *o, const struct nd_apparmor_report *aa)
+static void text_section(struct nd_text_out *o, const struct nd_apparmor_report *aa)
 {
 	char t1[64], t2[64];
-	outf(o, "\n%sAppArmor%s\n", sgr(o, BOLD), sgr(o, RESET));
+	nd_text_printf(o, "\n%sAppArmor%s\n", nd_text_sgr(o, ND_SGR_BOLD),
+	               nd_text_sgr(o, ND_SGR_RESET));
 	if (aa->enabled >= 0)
-		outf(o, "  kernel:     %s\n", aa->enabled_detail);
+		nd_text_printf(o, "  kernel:     %s\n", aa->enabled_detail);
 	if (aa->audit_disabled)
-		outf(o,
-		     "  %swarning:%s   the kernel runs with audit=0: AppArmor cannot log any "
-		     "denial\n",
-		     sgr(o, YELLOW), sgr(o, RESET));
+		nd_text_printf(
+		        o,
+		        "  %swarning:%s   the kernel runs with audit=0: AppArmor cannot log any "
+		        "denial\n",
+		        nd_text_sgr(o, ND_SGR_YELLOW), nd_text_sgr(o, ND_SGR_RESET));
 	if (aa->enabled >= 0) {
 		if (!aa->n_confinement)
-			outf(o, "  samba:      no smbd/samba process is running here\n");
+			nd_text_printf(o, "  samba:      no smbd/samba process is running here\n");
 		for (size_t i = 0; i < aa->n_confinement; i++) {
 			const struct nd_aa_confinement *c = &aa->confinement[i];
 			if (c->label[0] && strcmp(c->label, "unconfined"))
-				outf(o,
-				     "  samba:      %s (pid %d) is confined by profile %s (%s)\n",
-				     c->comm, c->pid, c->label, c->mode);
+				nd_text_printf(o,
+				               "  samba:      %s (pid %d) is confined by profile "
+				               "%s (%s)\n",
+				               c->comm, c->pid, c->label, c->mode);
 			else if (c->label[0])
-				outf(o, "  samba:      %s (pid %d) is unconfined\n", c->comm,
-				     c->pid);
+				nd_text_printf(o, "  samba:      %s (pid %d) is unconfined\n",
+				               c->comm, c->pid);
 			else if (aa->enabled != 1)
-				outf(o,
-				     "  samba:      %s (pid %d) is not confined: AppArmor is off\n",
-				     c->comm, c->pid);
+				nd_text_printf(o,
+				               "  samba:      %s (pid %d) is not confined: "
+				               "AppArmor is off\n",
+				               c->comm, c->pid);
 			else
-				outf(o, "  samba:      %s (pid %d): confinement unknown (%s)\n",
-				     c->comm, c->pid, strerror(c->error));
+				nd_text_printf(
+				        o, "  samba:      %s (pid %d): confinement unknown (%s)\n",
+				        c->comm, c->pid, strerror(c->error));
 		}
 	}
-	outf(o,
-	     "  journal:    %" PRIu64 " entries, %" PRIu64 " AppArmor records (%" PRIu64
-	     " denied), %" PRIu64 " duplicates from a second route, %" PRIu64 " skipped\n",
-	     aa->entries, aa->records,
-	     aa->by_event[ND_AA_EV_DENIED] + aa->by_event[ND_AA_EV_KILLED], aa->duplicates,
-	     aa->skipped);
+	nd_text_printf(o,
+	               "  journal:    %" PRIu64 " entries, %" PRIu64 " AppArmor records (%" PRIu64
+	               " denied), %" PRIu64 " duplicates from a second route, %" PRIu64
+	               " skipped\n",
+	               aa->entries, aa->records,
+	               aa->by_event[ND_AA_EV_DENIED] + aa->by_event[ND_AA_EV_KILLED],
+	               aa->duplicates, aa->skipped);
 	if (aa->first_ts)
-		outf(o, "  time:       %s .. %s\n", nd_report_time(aa->first_ts, t1, sizeof(t1)),
-		     nd_report_time(aa->last_ts, t2, sizeof(t2)));
+		nd_text_printf(o, "  time:       %s .. %s\n",
+		               nd_report_time(aa->first_ts, t1, sizeof(t1)),
+		               nd_report_time(aa->last_ts, t2, sizeof(t2)));
 	if (aa->lost_notices)
-		outf(o,
-		     "  %swarning:%s   the kernel dropped %" PRIu64
-		     " audit messages: the counts are lower bounds\n",
-		     sgr(o, YELLOW), sgr(o, RESET), aa->lost_notices);
+		nd_text_printf(o,
+		               "  %swarning:%s   the kernel dropped %" PRIu64
+		               " audit messages: the counts are lower bounds\n",
+		               nd_text_sgr(o, ND_SGR_YELLOW), nd_text_sgr(o, ND_SGR_RESET),
+		               aa->lost_notices);
 	if (aa->conf) {
 		size_t with_path = 0;
 		for (size_t i = 0; i < aa->conf->n_shares; i++)
 			with_path += aa->conf->shares[i].path && aa->conf->shares[i].path[0];
 		if (aa->conf->loaded)
-			outf(o, "  smb.conf:   %s: %zu shares with a path, %zu include files\n",
-			     aa->conf->path, with_path, aa->conf->includes);
+			nd_text_printf(
+			        o, "  smb.conf:   %s: %zu shares with a path, %zu include files\n",
+			        aa->conf->path, with_path, aa->conf->includes);
 		else
-			outf(o, "  smb.conf:   %s not read: denials are not matched to shares\n",
-			     aa->conf->path);
+			nd_text_printf(
+			        o, "  smb.conf:   %s not read: denials are not matched to shares\n",
+			        aa->conf->path);
 	}
 	bool any = false;
 	for (size_t i = 0; i < aa->n_groups; i++) {
@@ -308,18 +292,20 @@ static void text_section(struct tout *o, const struct nd_apparmor_report *aa)
 		if (g->share < 0)
 			continue;
 		if (!any)
-			outf(o, "\n  %sDenials inside shares%s\n", sgr(o, BOLD), sgr(o, RESET));
+			nd_text_printf(o, "\n  %sDenials inside shares%s\n",
+			               nd_text_sgr(o, ND_SGR_BOLD), nd_text_sgr(o, ND_SGR_RESET));
 		any = true;
 		const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
-		outf(o,
-		     "  [%s%s%s%s] %s  profile %s  %" PRIu64 " denial%s  %s  denied %s  pid %s\n",
-		     s->name, s->user ? " " : "", s->user ? s->user : "", "",
-		     s->pattern ? s->glob : nd_smbconf_share_dir(s), g->profile, g->count,
-		     g->count == 1 ? "" : "s", g->operations ? g->operations : "",
-		     g->denied ? g->denied : "-", g->pids ? g->pids : "?");
-		outf(o, "      paths: %s\n", g->paths ? g->paths : "");
-		outf(o, "      fix:   add `%s` to %s; then %s\n", g->fix.rule, g->fix.local_file,
-		     g->fix.reload);
+		nd_text_printf(o,
+		               "  [%s%s%s%s] %s  profile %s  %" PRIu64
+		               " denial%s  %s  denied %s  pid %s\n",
+		               s->name, s->user ? " " : "", s->user ? s->user : "", "",
+		               s->pattern ? s->glob : nd_smbconf_share_dir(s), g->profile, g->count,
+		               g->count == 1 ? "" : "s", g->operations ? g->operations : "",
+		               g->denied ? g->denied : "-", g->pids ? g->pids : "?");
+		nd_text_printf(o, "      paths: %s\n", g->paths ? g->paths : "");
+		nd_text_printf(o, "      fix:   add `%s` to %s; then %s\n", g->fix.rule,
+		               g->fix.local_file, g->fix.reload);
 	}
 	any = false;
 	for (size_t i = 0; i < aa->n_denials; i++) {
@@ -327,28 +313,30 @@ static void text_section(struct tout *o, const struct nd_apparmor_report *aa)
 		if (d->share >= 0)
 			continue;
 		if (!any)
-			outf(o, "\n  %sDenials outside shares%s\n", sgr(o, BOLD), sgr(o, RESET));
+			nd_text_printf(o, "\n  %sDenials outside shares%s\n",
+			               nd_text_sgr(o, ND_SGR_BOLD), nd_text_sgr(o, ND_SGR_RESET));
 		any = true;
 		char line[1024];
 		nd_aa_denial_line(aa, d, line, sizeof(line));
-		outf(o, "  %s\n", line);
+		nd_text_printf(o, "  %s\n", line);
 	}
 	if (aa->n_problems) {
-		outf(o, "\n  %sInput problems%s\n", sgr(o, BOLD), sgr(o, RESET));
+		nd_text_printf(o, "\n  %sInput problems%s\n", nd_text_sgr(o, ND_SGR_BOLD),
+		               nd_text_sgr(o, ND_SGR_RESET));
 		for (size_t i = 0; i < aa->n_problems; i++) {
 			const struct nd_aa_problem *p = &aa->problems[i];
 			if (p->line)
-				outf(o, "  %s:%ld: %s\n", p->source, p->line, p->message);
+				nd_text_printf(o, "  %s:%ld: %s\n", p->source, p->line, p->message);
 			else
-				outf(o, "  %s: %s\n", p->source, p->message);
+				nd_text_printf(o, "  %s: %s\n", p->source, p->message);
 		}
 		if (aa->problems_dropped)
-			outf(o, "  ... %" PRIu64 " more\n", aa->problems_dropped);
+			nd_text_printf(o, "  ... %" PRIu64 " more\n", aa->problems_dropped);
 	}
 }
 
 void nd_report_apparmor_text(FILE *out, bool color, const struct nd_apparmor_report *aa)
 {
-	struct tout o = {.f = out, .color = color};
+	struct nd_text_out o = {.f = out, .color = color};
 	text_section(&o, aa);
 }

@@ -9,6 +9,24 @@
 
 const char *nd_report_capture_status_name(enum nd_capture_status s);
 const char *nd_report_flow_end_name(enum nd_tcp_flow_end e);
+/* Text output that remembers a write error; shared by every text renderer. */
+struct nd_text_out {
+	FILE *f;
+	bool color;
+	int err;
+};
+void nd_text_printf(struct nd_text_out *o, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static inline const char *nd_text_sgr(const struct nd_text_out *o, const char *code)
+{
+	return o->color ? code : "";
+}
+#define ND_SGR_BOLD   "\033[1m"
+#define ND_SGR_RESET  "\033[0m"
+#define ND_SGR_RED    "\033[31m"
+#define ND_SGR_YELLOW "\033[33m"
+#define ND_SGR_CYAN   "\033[36m"
+
 /* The offload section (report_offload.c). */
 void nd_report_offload_text(FILE *out, bool color, const struct nd_offload_set *set);
 json_object *nd_report_offload_json(const struct nd_offload_set *set);

@@ -12,32 +12,6 @@
 
 #define TEXT_MAX_FLOWS 20
 
-struct text_out {
-	FILE *f;
-	bool color;
-	int err;
-};
-
-static void outf(struct text_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void outf(struct text_out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (vfprintf(o->f, fmt, ap) < 0)
-		o->err = -1;
-	va_end(ap);
-}
-
-static const char *sgr(const struct text_out *o, const char *code)
-{
-	return o->color ? code : "";
-}
-#define BOLD   "\033[1m"
-#define RESET  "\033[0m"
-#define RED    "\033[31m"
-#define YELLOW "\033[33m"
-#define CYAN   "\033[36m"
-
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
 {
 	static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -54,9 +28,10 @@ static const char *human_bytes(uint64_t b, char *buf, size_t len)
 	return buf;
 }
 
-static void section(struct text_out *o, const char *title)
+static void section(struct nd_text_out *o, const char *title)
 {
-	outf(o, "\n%s%s%s\n", sgr(o, BOLD), title, sgr(o, RESET));
+	nd_text_printf(o, "\n%s%s%s\n", nd_text_sgr(o, ND_SGR_BOLD), title,
+	               nd_text_sgr(o, ND_SGR_RESET));
 }
 
 static int path_width(const struct nd_capture_summary *c)
@@ -69,44 +44,47 @@ static int path_width(const struct nd_capture_summary *c)
 	return w > 60 ? 60 : w;
 }
 
-static void capture_file_row(struct text_out *o, const struct nd_capture_file_info *f, int pw)
+static void capture_file_row(struct nd_text_out *o, const struct nd_capture_file_info *f, int pw)
 {
 	char b1[32], drops[24] = "-";
 	if (f->drops_known)
 		snprintf(drops, sizeof(drops), "%" PRIu64, f->drops_if + f->drops_kernel);
-	outf(o, "  %-*.*s  %-6s  %-10s %9" PRIu64 " %10s %9" PRIu64 " %6s  %s\n", pw, pw, f->path,
-	     f->linktype < 0 ? "-" : nd_report_format_name(f),
-	     f->linktype < 0 ? "-" : f->linktype_name, f->packets,
-	     human_bytes(f->wire_bytes, b1, sizeof(b1)), f->truncated_packets, drops,
-	     nd_report_capture_status_name(f->status));
+	nd_text_printf(o, "  %-*.*s  %-6s  %-10s %9" PRIu64 " %10s %9" PRIu64 " %6s  %s\n", pw, pw,
+	               f->path, f->linktype < 0 ? "-" : nd_report_format_name(f),
+	               f->linktype < 0 ? "-" : f->linktype_name, f->packets,
+	               human_bytes(f->wire_bytes, b1, sizeof(b1)), f->truncated_packets, drops,
+	               nd_report_capture_status_name(f->status));
 }
 
-static void capture_section(struct text_out *o, const struct nd_report_input *in)
+static void capture_section(struct nd_text_out *o, const struct nd_report_input *in)
 {
 	struct nd_capture_totals t;
 	nd_capture_summary_totals(in->capture, &t);
 	char b1[32], t1[64], t2[64];
 	int pw = path_width(in->capture);
 	section(o, "Capture");
-	outf(o, "  %-*s  %-6s  %-10s %9s %10s %9s %6s  %s\n", pw, "FILE", "FORMAT", "LINK",
-	     "PACKETS", "BYTES", "TRUNCATED", "DROPS", "STATUS");
+	nd_text_printf(o, "  %-*s  %-6s  %-10s %9s %10s %9s %6s  %s\n", pw, "FILE", "FORMAT",
+	               "LINK", "PACKETS", "BYTES", "TRUNCATED", "DROPS", "STATUS");
 	for (size_t i = 0; i < in->capture->n_files; i++)
 		capture_file_row(o, &in->capture->files[i], pw);
-	outf(o, "  %" PRIu64 " packets, %s, %s .. %s (%.3f s)\n", t.packets,
-	     human_bytes(t.wire_bytes, b1, sizeof(b1)), nd_report_time(t.first_ts, t1, sizeof(t1)),
-	     nd_report_time(t.last_ts, t2, sizeof(t2)),
-	     t.first_ts ? nd_ns_to_sec(t.last_ts - t.first_ts) : 0.0);
+	nd_text_printf(o, "  %" PRIu64 " packets, %s, %s .. %s (%.3f s)\n", t.packets,
+	               human_bytes(t.wire_bytes, b1, sizeof(b1)),
+	               nd_report_time(t.first_ts, t1, sizeof(t1)),
+	               nd_report_time(t.last_ts, t2, sizeof(t2)),
+	               t.first_ts ? nd_ns_to_sec(t.last_ts - t.first_ts) : 0.0);
 	const struct nd_decode_stats *d = in->decode;
-	outf(o,
-	     "  decoded: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64 " TCP, %" PRIu64
-	     " UDP, %" PRIu64 " not IP, %" PRIu64 " fragments, %" PRIu64 " malformed, %" PRIu64
-	     " cut headers\n",
-	     d->ipv4, d->ipv6, d->tcp, d->udp, d->results[ND_DECODE_NOT_IP],
-	     d->ipv4_fragments + d->ipv6_fragments, d->results[ND_DECODE_MALFORMED],
-	     d->results[ND_DECODE_TRUNCATED]);
+	nd_text_printf(o,
+	               "  decoded: %" PRIu64 " IPv4, %" PRIu64 " IPv6, %" PRIu64 " TCP, %" PRIu64
+	               " UDP, %" PRIu64 " not IP, %" PRIu64 " fragments, %" PRIu64
+	               " malformed, %" PRIu64 " cut headers\n",
+	               d->ipv4, d->ipv6, d->tcp, d->udp, d->results[ND_DECODE_NOT_IP],
+	               d->ipv4_fragments + d->ipv6_fragments, d->results[ND_DECODE_MALFORMED],
+	               d->results[ND_DECODE_TRUNCATED]);
 	if (t.partial)
-		outf(o, "  %sPARTIAL:%s some input could not be read completely (see findings)\n",
-		     sgr(o, RED), sgr(o, RESET));
+		nd_text_printf(
+		        o,
+		        "  %sPARTIAL:%s some input could not be read completely (see findings)\n",
+		        nd_text_sgr(o, ND_SGR_RED), nd_text_sgr(o, ND_SGR_RESET));
 }
 
 static const char *rtt_text(const struct nd_tcp_flow_summary *s, char *buf, size_t len)
@@ -122,7 +100,7 @@ static const char *rtt_text(const struct nd_tcp_flow_summary *s, char *buf, size
 	return buf;
 }
 
-static void flow_row(struct text_out *o, const struct nd_tcp_flow_summary *s)
+static void flow_row(struct nd_text_out *o, const struct nd_tcp_flow_summary *s)
 {
 	char a[64], b[64], by[32], ca[80], sa[80], rtt[32];
 	nd_addr_format(s->ip_version, s->addr[0], a, sizeof(a));
@@ -135,72 +113,75 @@ static void flow_row(struct text_out *o, const struct nd_tcp_flow_summary *s)
 	double retx = bytes ? 100.0 * (double)(c0->retransmitted_bytes + c1->retransmitted_bytes) /
 	                              (double)bytes
 	                    : 0.0;
-	outf(o,
-	     "  %5" PRIu64 "  %-24s %-24s %7" PRIu64 " %9s %6.2f %5" PRIu64 " %6" PRIu64
-	     " %9" PRIu64 " %8s %8.3f  %s\n",
-	     s->id, ca, sa, pkts, human_bytes(bytes, by, sizeof(by)), retx,
-	     c0->lost_segment + c1->lost_segment, c0->dup_ack_storm + c1->dup_ack_storm,
-	     c0->oversized_segment + c1->oversized_segment, rtt_text(s, rtt, sizeof(rtt)),
-	     nd_ns_to_sec(s->last_ts - s->first_ts), nd_report_flow_end_name(s->end));
+	nd_text_printf(o,
+	               "  %5" PRIu64 "  %-24s %-24s %7" PRIu64 " %9s %6.2f %5" PRIu64 " %6" PRIu64
+	               " %9" PRIu64 " %8s %8.3f  %s\n",
+	               s->id, ca, sa, pkts, human_bytes(bytes, by, sizeof(by)), retx,
+	               c0->lost_segment + c1->lost_segment, c0->dup_ack_storm + c1->dup_ack_storm,
+	               c0->oversized_segment + c1->oversized_segment, rtt_text(s, rtt, sizeof(rtt)),
+	               nd_ns_to_sec(s->last_ts - s->first_ts), nd_report_flow_end_name(s->end));
 }
 
-static void tcp_totals_line(struct text_out *o, const struct nd_tcp_totals *t)
+static void tcp_totals_line(struct nd_text_out *o, const struct nd_tcp_totals *t)
 {
 	const struct nd_tcp_counts *c = &t->an;
-	outf(o,
-	     "  analysis: %" PRIu64 " retransmissions (%" PRIu64 " fast, %" PRIu64
-	     " spurious, %" PRIu64 " bytes), %" PRIu64 " lost segments, %" PRIu64
-	     " ACKed unseen, %" PRIu64 " out of order, %" PRIu64 " duplicate ACKs (%" PRIu64
-	     " storms), %" PRIu64 " zero windows, %" PRIu64 " keep-alives, %" PRIu64
-	     " oversized segments\n",
-	     c->retransmission, c->fast_retransmission, c->spurious_retransmission,
-	     c->retransmitted_bytes, c->lost_segment, c->ack_lost_segment, c->out_of_order,
-	     c->duplicate_ack, c->dup_ack_storm, c->zero_window, c->keep_alive,
-	     c->oversized_segment);
+	nd_text_printf(o,
+	               "  analysis: %" PRIu64 " retransmissions (%" PRIu64 " fast, %" PRIu64
+	               " spurious, %" PRIu64 " bytes), %" PRIu64 " lost segments, %" PRIu64
+	               " ACKed unseen, %" PRIu64 " out of order, %" PRIu64
+	               " duplicate ACKs (%" PRIu64 " storms), %" PRIu64 " zero windows, %" PRIu64
+	               " keep-alives, %" PRIu64 " oversized segments\n",
+	               c->retransmission, c->fast_retransmission, c->spurious_retransmission,
+	               c->retransmitted_bytes, c->lost_segment, c->ack_lost_segment,
+	               c->out_of_order, c->duplicate_ack, c->dup_ack_storm, c->zero_window,
+	               c->keep_alive, c->oversized_segment);
 	const struct nd_tcp_loss *l = &t->loss;
 	if (l->gaps || l->duplicate_frames || l->ack_before_data)
-		outf(o,
-		     "  gaps: %" PRIu64 " network loss, %" PRIu64 " capture loss, %" PRIu64
-		     " reordered, %" PRIu64 " unresolved; artefacts: %" PRIu64
-		     " duplicate frames, %" PRIu64 " data after its ACK\n",
-		     l->gaps_retransmitted, l->gaps_capture, l->gaps_reordered, l->gaps_unresolved,
-		     l->duplicate_frames, l->ack_before_data);
+		nd_text_printf(o,
+		               "  gaps: %" PRIu64 " network loss, %" PRIu64
+		               " capture loss, %" PRIu64 " reordered, %" PRIu64
+		               " unresolved; artefacts: %" PRIu64 " duplicate frames, %" PRIu64
+		               " data after its ACK\n",
+		               l->gaps_retransmitted, l->gaps_capture, l->gaps_reordered,
+		               l->gaps_unresolved, l->duplicate_frames, l->ack_before_data);
 }
 
-static void tcp_section(struct text_out *o, const struct nd_report_input *in)
+static void tcp_section(struct nd_text_out *o, const struct nd_report_input *in)
 {
 	const struct nd_tcp_totals *t = nd_tcp_get_totals(in->tcp);
 	char b1[32];
 	section(o, "TCP");
-	outf(o,
-	     "  %" PRIu64 " connections (at most %" PRIu64 " at once, limit %u), %" PRIu64
-	     " segments, %s payload; retired early: %" PRIu64 " idle, %" PRIu64 " table full\n",
-	     t->flows, t->flows_active_max, nd_tcp_max_flows(in->tcp), t->segments,
-	     human_bytes(t->payload_bytes, b1, sizeof(b1)), t->evicted_idle, t->evicted_table_full);
+	nd_text_printf(o,
+	               "  %" PRIu64 " connections (at most %" PRIu64 " at once, limit %u), %" PRIu64
+	               " segments, %s payload; retired early: %" PRIu64 " idle, %" PRIu64
+	               " table full\n",
+	               t->flows, t->flows_active_max, nd_tcp_max_flows(in->tcp), t->segments,
+	               human_bytes(t->payload_bytes, b1, sizeof(b1)), t->evicted_idle,
+	               t->evicted_table_full);
 	if (t->segments)
 		tcp_totals_line(o, t);
 	const struct nd_tcp_flow_summary *flows;
 	size_t n = nd_tcp_report_flows(in->tcp, &flows);
 	if (!n)
 		return;
-	outf(o, "  %5s  %-24s %-24s %7s %9s %6s %5s %6s %9s %8s %8s  %s\n", "ID", "CLIENT",
-	     "SERVER", "PACKETS", "BYTES", "RETX%", "LOST", "STORMS", "OVERSIZED", "RTT ms",
-	     "SECONDS", "END");
+	nd_text_printf(o, "  %5s  %-24s %-24s %7s %9s %6s %5s %6s %9s %8s %8s  %s\n", "ID",
+	               "CLIENT", "SERVER", "PACKETS", "BYTES", "RETX%", "LOST", "STORMS",
+	               "OVERSIZED", "RTT ms", "SECONDS", "END");
 	for (size_t i = 0; i < n && i < TEXT_MAX_FLOWS; i++)
 		flow_row(o, &flows[i]);
 	if (n > TEXT_MAX_FLOWS || t->report_flows_dropped)
-		outf(o, "  ... %" PRIu64 " more connections not shown (see --json)\n",
-		     (uint64_t)(n > TEXT_MAX_FLOWS ? n - TEXT_MAX_FLOWS : 0) +
-		             t->report_flows_dropped);
+		nd_text_printf(o, "  ... %" PRIu64 " more connections not shown (see --json)\n",
+		               (uint64_t)(n > TEXT_MAX_FLOWS ? n - TEXT_MAX_FLOWS : 0) +
+		                       t->report_flows_dropped);
 }
 
 /* Prints text word-wrapped at TEXT_WIDTH under the finding's indent. */
 #define TEXT_INDENT 10
 #define TEXT_WIDTH  100
-static void wrapped(struct text_out *o, const char *label, const char *text)
+static void wrapped(struct nd_text_out *o, const char *label, const char *text)
 {
 	int col = TEXT_INDENT + (int)strlen(label);
-	outf(o, "%*s%s", TEXT_INDENT, "", label);
+	nd_text_printf(o, "%*s%s", TEXT_INDENT, "", label);
 	const char *p = text;
 	while (*p) {
 		while (*p == ' ')
@@ -209,57 +190,60 @@ static void wrapped(struct text_out *o, const char *label, const char *text)
 		if (!w)
 			break;
 		if (col + w > TEXT_WIDTH && col > TEXT_INDENT + (int)strlen(label)) {
-			outf(o, "\n%*s", TEXT_INDENT + (int)strlen(label), "");
+			nd_text_printf(o, "\n%*s", TEXT_INDENT + (int)strlen(label), "");
 			col = TEXT_INDENT + (int)strlen(label);
 		} else if (col > TEXT_INDENT + (int)strlen(label)) {
-			outf(o, " ");
+			nd_text_printf(o, " ");
 			col++;
 		}
-		outf(o, "%.*s", w, p);
+		nd_text_printf(o, "%.*s", w, p);
 		col += w;
 		p += w;
 	}
-	outf(o, "\n");
+	nd_text_printf(o, "\n");
 }
 
 static const char *severity_color(enum nd_severity s)
 {
-	return s == ND_SEV_ERROR ? RED : s == ND_SEV_WARNING ? YELLOW : CYAN;
+	return s == ND_SEV_ERROR ? ND_SGR_RED : s == ND_SEV_WARNING ? ND_SGR_YELLOW : ND_SGR_CYAN;
 }
 
-static void finding_block(struct text_out *o, const struct nd_finding *f)
+static void finding_block(struct nd_text_out *o, const struct nd_finding *f)
 {
 	char t1[64], t2[64];
 	bool same = strcmp(f->subject_kind, f->subject) == 0;
-	outf(o, "  %s%-7s%s %s%s%s  [%s%s%s]\n", sgr(o, severity_color(f->severity)),
-	     nd_severity_name(f->severity), sgr(o, RESET), sgr(o, BOLD), f->id, sgr(o, RESET),
-	     f->subject_kind, same ? "" : " ", same ? "" : f->subject);
+	nd_text_printf(o, "  %s%-7s%s %s%s%s  [%s%s%s]\n",
+	               nd_text_sgr(o, severity_color(f->severity)), nd_severity_name(f->severity),
+	               nd_text_sgr(o, ND_SGR_RESET), nd_text_sgr(o, ND_SGR_BOLD), f->id,
+	               nd_text_sgr(o, ND_SGR_RESET), f->subject_kind, same ? "" : " ",
+	               same ? "" : f->subject);
 	wrapped(o, "", f->summary);
 	if (f->first_ts)
-		outf(o, "          when: %s .. %s\n", nd_report_time(f->first_ts, t1, sizeof(t1)),
-		     nd_report_time(f->last_ts, t2, sizeof(t2)));
+		nd_text_printf(o, "          when: %s .. %s\n",
+		               nd_report_time(f->first_ts, t1, sizeof(t1)),
+		               nd_report_time(f->last_ts, t2, sizeof(t2)));
 	if (f->n_evidence) {
-		outf(o, "          evidence:");
+		nd_text_printf(o, "          evidence:");
 		for (size_t i = 0; i < f->n_evidence; i++) {
 			const struct nd_evidence *e = &f->evidence[i];
 			if (e->is_real)
-				outf(o, " %s=%.6g", e->name, e->value_real);
+				nd_text_printf(o, " %s=%.6g", e->name, e->value_real);
 			else
-				outf(o, " %s=%" PRIu64, e->name, e->value);
+				nd_text_printf(o, " %s=%" PRIu64, e->name, e->value);
 		}
-		outf(o, "\n");
+		nd_text_printf(o, "\n");
 	}
 	if (f->advice[0])
 		wrapped(o, "fix: ", f->advice);
 }
 
-static void findings_section(struct text_out *o, const struct nd_findings *fs)
+static void findings_section(struct nd_text_out *o, const struct nd_findings *fs)
 {
 	char title[64];
 	snprintf(title, sizeof(title), "Findings (%zu)", fs->count);
 	section(o, title);
 	if (!fs->count) {
-		outf(o, "  nothing to report: no problem found\n");
+		nd_text_printf(o, "  nothing to report: no problem found\n");
 		return;
 	}
 	for (size_t i = 0; i < fs->count; i++)
@@ -268,8 +252,9 @@ static void findings_section(struct text_out *o, const struct nd_findings *fs)
 
 int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_report_options *opt)
 {
-	struct text_out o = {.f = out, .color = opt && opt->color};
-	outf(&o, "%snetdiag %s%s\n", sgr(&o, BOLD), in->command, sgr(&o, RESET));
+	struct nd_text_out o = {.f = out, .color = opt && opt->color};
+	nd_text_printf(&o, "%snetdiag %s%s\n", nd_text_sgr(&o, ND_SGR_BOLD), in->command,
+	               nd_text_sgr(&o, ND_SGR_RESET));
 	if (in->capture) {
 		capture_section(&o, in);
 		tcp_section(&o, in);
