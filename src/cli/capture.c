@@ -438,14 +438,10 @@ static bool is_bridge(const char *iface)
 
 static int start_capture(struct capture_run *run)
 {
-	if (!run->o->live.promisc && !run->o->no_promisc && is_bridge(run->o->iface)) {
+	bool bridge_promisc =
+	        !run->o->live.promisc && !run->o->no_promisc && is_bridge(run->o->iface);
+	if (bridge_promisc)
 		run->o->live.promisc = true;
-		if (!run->o->quiet)
-			fprintf(stderr,
-			        "netdiag: %s is a bridge: capturing in promiscuous mode to see the "
-			        "traffic it forwards (--no-promisc to keep it off)\n",
-			        run->o->iface);
-	}
 	char *filter = build_filter(run->o);
 	run->o->live.iface = run->o->iface;
 	run->o->live.filter = filter;
@@ -457,6 +453,11 @@ static int start_capture(struct capture_run *run)
 			        run->live.files[0].error);
 		return -1;
 	}
+	if (bridge_promisc && !run->o->quiet)
+		fprintf(stderr,
+		        "netdiag: %s is a bridge: capturing in promiscuous mode to see the traffic "
+		        "it forwards (--no-promisc to keep it off)\n",
+		        run->o->iface);
 	/* The interface's offload settings go into every report; one netlink
 	 * cannot describe ("any") is left out and the capture goes on. */
 	if (strcmp(run->o->iface, "any") != 0)

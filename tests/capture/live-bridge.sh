@@ -133,6 +133,33 @@ else
 	fail=$((fail + 1))
 fi
 
+# Without CAP_NET_RAW the error names the capability; with --user the
+# capture opens as root and then runs as that user.
+if command -v setpriv >/dev/null; then
+	ip netns exec "$LAB_NS_BR" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$netdiag" capture br0 --duration 1 2>"$LAB_TMP/e3"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "CAP_NET_RAW" "$LAB_TMP/e3"; then
+		echo "ok: no capability: $(cat "$LAB_TMP/e3")"
+		pass=$((pass + 1))
+	else
+		echo "FAIL: no capability: exit $rc: $(cat "$LAB_TMP/e3")"
+		fail=$((fail + 1))
+	fi
+else
+	echo "note: setpriv missing; the no-capability case is not checked"
+fi
+ip netns exec "$LAB_NS_BR" "$netdiag" capture br0 --user nobody --duration 1 -q --json \
+	>"$LAB_TMP/user.json" 2>"$LAB_TMP/e4"
+rc=$?
+if [ $rc -le 1 ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$LAB_TMP/user.json"; then
+	echo "ok: --user nobody: capture ran after dropping privileges (exit $rc)"
+	pass=$((pass + 1))
+else
+	echo "FAIL: --user nobody: exit $rc: $(cat "$LAB_TMP/e4")"
+	fail=$((fail + 1))
+fi
+
 # An interface removed mid-capture: the report of what was captured still comes out.
 ip netns exec "$LAB_NS_BR" ip link add ndgone type veth peer name ndgone-peer
 ip netns exec "$LAB_NS_BR" ip link set ndgone up
