@@ -20,14 +20,11 @@ struct nd_capture_reader {
 
 static struct nd_capture_file_info *summary_append(struct nd_capture_summary *s, const char *path)
 {
-	if (s->n_files == s->cap_files) {
-		size_t cap = s->cap_files ? s->cap_files * 2 : 4;
-		struct nd_capture_file_info *f = realloc(s->files, cap * sizeof(*f));
-		if (!f)
-			return NULL;
-		s->files = f;
-		s->cap_files = cap;
-	}
+	struct nd_capture_file_info *files =
+	        nd_array_grow(s->files, &s->cap_files, s->n_files, sizeof(*s->files), 4);
+	if (!files)
+		return NULL;
+	s->files = files;
 	struct nd_capture_file_info *info = &s->files[s->n_files++];
 	memset(info, 0, sizeof(*info));
 	nd_str_copy(info->path, sizeof(info->path), path);

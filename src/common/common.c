@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 const char *nd_addr_format(int ip_version, const uint8_t addr[16], char *buf, size_t len)
 {
@@ -92,4 +93,15 @@ void nd_hist_merge(struct nd_hist *into, const struct nd_hist *from)
 	into->sum += from->sum;
 	for (unsigned i = 0; i < ND_HIST_BUCKETS; i++)
 		into->buckets[i] += from->buckets[i];
+}
+
+void *nd_array_grow(void *arr, size_t *cap, size_t n, size_t esize, size_t first)
+{
+	if (n < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : first;
+	void *p = realloc(arr, nc * esize);
+	if (p)
+		*cap = nc;
+	return p;
 }

@@ -96,6 +96,11 @@ static inline void nd_str_copy(char *dst, size_t n, const char *src)
 	dst[l] = 0;
 }
 
+/* Growable arrays: returns arr with room for element n (doubling *cap from
+ * first when n == *cap), or NULL when out of memory (arr is then unchanged
+ * and still owned by the caller). */
+void *nd_array_grow(void *arr, size_t *cap, size_t n, size_t esize, size_t first);
+
 /* Formats an IPv4 or IPv6 address (16 bytes, v4 in the first 4) into buf. */
 const char *nd_addr_format(int ip_version, const uint8_t addr[16], char *buf, size_t len);
 

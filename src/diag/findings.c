@@ -6,14 +6,11 @@
 struct nd_finding *nd_findings_add(struct nd_findings *fs, const char *id, enum nd_severity sev,
                                    const char *subject_kind)
 {
-	if (fs->count == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 16;
-		struct nd_finding *n = realloc(fs->items, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		fs->items = n;
-		fs->cap = cap;
-	}
+	struct nd_finding *items =
+	        nd_array_grow(fs->items, &fs->cap, fs->count, sizeof(*fs->items), 16);
+	if (!items)
+		return NULL;
+	fs->items = items;
 	struct nd_finding *f = &fs->items[fs->count++];
 	memset(f, 0, sizeof(*f));
 	f->id = id;

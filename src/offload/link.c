@@ -178,14 +178,11 @@ static int collect_ports(struct nd_offload *o, struct nd_offload_iface *ifc)
 		if (rtnl_link_get_master(p) != ifc->ifindex ||
 		    rtnl_link_get_ifindex(p) == ifc->ifindex)
 			continue;
-		if (ifc->n_ports == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct nd_offload_port *np = realloc(ifc->ports, nc * sizeof(*np));
-			if (!np)
-				return -ENOMEM;
-			ifc->ports = np;
-			cap = nc;
-		}
+		struct nd_offload_port *np =
+		        nd_array_grow(ifc->ports, &cap, ifc->n_ports, sizeof(*np), 8);
+		if (!np)
+			return -ENOMEM;
+		ifc->ports = np;
 		struct nd_offload_port *port = &ifc->ports[ifc->n_ports++];
 		nd_str_copy(port->name, sizeof(port->name), rtnl_link_get_name(p));
 		port->ifindex = rtnl_link_get_ifindex(p);

@@ -141,14 +141,11 @@ static bool set_has(const struct nd_offload_set *s, const char *name)
 
 static void set_error(struct nd_offload_set *s, const char *name, const char *msg)
 {
-	if (s->n_errs == s->cap_errs) {
-		size_t nc = s->cap_errs ? s->cap_errs * 2 : 4;
-		struct nd_offload_error *ne = realloc(s->errs, nc * sizeof(*ne));
-		if (!ne)
-			return;
-		s->errs = ne;
-		s->cap_errs = nc;
-	}
+	struct nd_offload_error *errs =
+	        nd_array_grow(s->errs, &s->cap_errs, s->n_errs, sizeof(*errs), 4);
+	if (!errs)
+		return;
+	s->errs = errs;
 	struct nd_offload_error *e = &s->errs[s->n_errs++];
 	snprintf(e->name, sizeof(e->name), "%.63s", name);
 	snprintf(e->msg, sizeof(e->msg), "%.319s", msg);
@@ -180,16 +177,12 @@ static void read_addrs(struct nd_offload_iface *ifc)
 static struct nd_offload_iface *set_query(struct nd_offload *o, struct nd_offload_set *s,
                                           const char *name)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 8;
-		struct nd_offload_iface *ni = realloc(s->ifs, nc * sizeof(*ni));
-		if (!ni) {
-			set_error(s, name, "out of memory");
-			return NULL;
-		}
-		s->ifs = ni;
-		s->cap = nc;
+	struct nd_offload_iface *ifs = nd_array_grow(s->ifs, &s->cap, s->n, sizeof(*ifs), 8);
+	if (!ifs) {
+		set_error(s, name, "out of memory");
+		return NULL;
 	}
+	s->ifs = ifs;
 	struct nd_offload_iface *ifc = &s->ifs[s->n];
 	char err[256] = "";
 	int rc = nd_offload_query(o, name, ifc, err, sizeof(err));

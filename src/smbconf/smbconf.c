@@ -115,16 +115,12 @@ static bool is_global_name(const char *name)
 static struct section *new_section(struct loader *L, const char *name, const char *file, int line,
                                    bool from_include)
 {
-	if (L->n_secs == L->cap_secs) {
-		size_t cap = L->cap_secs ? L->cap_secs * 2 : 16;
-		struct section *n = realloc(L->secs, cap * sizeof(*n));
-		if (!n) {
-			L->oom = true;
-			return NULL;
-		}
-		L->secs = n;
-		L->cap_secs = cap;
+	struct section *secs = nd_array_grow(L->secs, &L->cap_secs, L->n_secs, sizeof(*secs), 16);
+	if (!secs) {
+		L->oom = true;
+		return NULL;
 	}
+	L->secs = secs;
 	struct section *s = &L->secs[L->n_secs++];
 	memset(s, 0, sizeof(*s));
 	s->name = xstrdup(L, name);
@@ -153,16 +149,12 @@ static void set_param(struct loader *L, struct section *s, const char *key, cons
 {
 	struct param *p = find_param(s, key);
 	if (!p) {
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 8;
-			struct param *n = realloc(s->params, cap * sizeof(*n));
-			if (!n) {
-				L->oom = true;
-				return;
-			}
-			s->params = n;
-			s->cap = cap;
+		struct param *params = nd_array_grow(s->params, &s->cap, s->n, sizeof(*params), 8);
+		if (!params) {
+			L->oom = true;
+			return;
 		}
+		s->params = params;
 		p = &s->params[s->n++];
 		p->key = xstrdup(L, key);
 	} else {
@@ -545,16 +537,13 @@ static void process_file(struct loader *L, const char *path, int depth, bool fro
 static struct nd_smbconf_share *add_share(struct loader *L)
 {
 	struct nd_smbconf *c = L->c;
-	if (c->n_shares == L->cap_shares) {
-		size_t cap = L->cap_shares ? L->cap_shares * 2 : 16;
-		struct nd_smbconf_share *n = realloc(c->shares, cap * sizeof(*n));
-		if (!n) {
-			L->oom = true;
-			return NULL;
-		}
-		c->shares = n;
-		L->cap_shares = cap;
+	struct nd_smbconf_share *shares =
+	        nd_array_grow(c->shares, &L->cap_shares, c->n_shares, sizeof(*shares), 16);
+	if (!shares) {
+		L->oom = true;
+		return NULL;
 	}
+	c->shares = shares;
 	struct nd_smbconf_share *s = &c->shares[c->n_shares++];
 	memset(s, 0, sizeof(*s));
 	return s;
