@@ -48,7 +48,8 @@ struct nd_findings {
 	size_t count, cap;
 };
 
-/* Appends a zeroed finding with id, severity and subject kind set; NULL only
+/* Appends a zeroed finding with id, severity and subject kind set, and the
+ * subject named after its kind (right for kind "capture"); NULL only
  * when out of memory. */
 struct nd_finding *nd_findings_add(struct nd_findings *fs, const char *id, enum nd_severity sev,
                                    const char *subject_kind);

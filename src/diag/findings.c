@@ -16,6 +16,9 @@ struct nd_finding *nd_findings_add(struct nd_findings *fs, const char *id, enum 
 	f->id = id;
 	f->severity = sev;
 	f->subject_kind = subject_kind;
+	/* A finding about the whole capture is named by its kind; rules with a
+	 * narrower subject overwrite this. */
+	nd_str_copy(f->subject, sizeof(f->subject), subject_kind);
 	return f;
 }
 

@@ -54,7 +54,6 @@ static void rule_truncated(const struct nd_diag_input *in, struct nd_findings *o
 	        nd_findings_add(out, "capture.truncated_packets", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	f->first_ts = t.first_ts;
 	f->last_ts = t.last_ts;
 	snprintf(f->summary, sizeof(f->summary),
@@ -78,7 +77,6 @@ static void rule_fragments(const struct nd_diag_input *in, struct nd_findings *o
 	struct nd_finding *f = nd_findings_add(out, "capture.ip_fragments", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%llu IP fragments were seen; netdiag counts them but does not reassemble "
 	         "them, so TCP segments inside fragments are not analysed",
@@ -100,7 +98,6 @@ static void rule_malformed(const struct nd_diag_input *in, struct nd_findings *o
 	        nd_findings_add(out, "capture.undecodable_packets", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%llu packets had inconsistent IP/TCP headers and %llu were cut before their "
 	         "headers ended; they were skipped",

@@ -265,7 +265,6 @@ static void rule_smb1(const struct nd_smb_results *r, struct nd_findings *out)
 	struct nd_finding *f = nd_findings_add(out, "smb.smb1_in_use", ND_SEV_WARNING, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	f->first_ts = r->first_ts;
 	f->last_ts = r->last_ts;
 	snprintf(f->summary, sizeof(f->summary),
@@ -289,7 +288,6 @@ static void rule_encrypted(const struct nd_smb_results *r, struct nd_findings *o
 	struct nd_finding *f = nd_findings_add(out, "smb.encrypted", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	f->first_ts = r->first_ts;
 	f->last_ts = r->last_ts;
 	snprintf(f->summary, sizeof(f->summary),
@@ -316,7 +314,6 @@ static void rule_pending(const struct nd_smb_results *r, struct nd_findings *out
 	struct nd_finding *f = nd_findings_add(out, "smb.pending_at_end", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	f->last_ts = r->last_ts;
 	f->first_ts = r->first_ts;
 	uint64_t notify = r->cmd[ND_SMB_CHANGE_NOTIFY].pending_at_end;

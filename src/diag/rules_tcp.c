@@ -20,6 +20,20 @@ static void flow_subject(struct nd_finding *f, const struct nd_tcp_flow_summary 
 	                        f->subject, sizeof(f->subject));
 }
 
+/* A finding about one direction of a flow, over the flow's time range. */
+static struct nd_finding *flow_finding(struct nd_findings *out, const char *id,
+                                       enum nd_severity sev, const struct nd_tcp_flow_summary *s,
+                                       int dir)
+{
+	struct nd_finding *f = nd_findings_add(out, id, sev, "flow");
+	if (!f)
+		return NULL;
+	flow_subject(f, s, dir);
+	f->first_ts = s->first_ts;
+	f->last_ts = s->last_ts;
+	return f;
+}
+
 static const char *addr_of(const struct nd_tcp_flow_summary *s, int side, char *buf, size_t len)
 {
 	return nd_addr_format(s->ip_version, s->addr[side], buf, len);
@@ -56,14 +70,12 @@ static bool is_lso_drop(const struct nd_tcp_flow_summary *s, int x)
 static void lso_drop_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s, int x)
 {
 	const struct nd_tcp_counts *tx = &s->dir[x].an, *rx = &s->dir[!x].an;
-	struct nd_finding *f = nd_findings_add(out, "tcp.lso_drop_suspected", ND_SEV_ERROR, "flow");
+	struct nd_finding *f = flow_finding(out, "tcp.lso_drop_suspected", ND_SEV_ERROR, s, x);
 	if (!f)
 		return;
 	char snd[64];
 	addr_of(s, x, snd, sizeof(snd));
-	flow_subject(f, s, x);
 	f->first_ts = s->oversized_first[x];
-	f->last_ts = s->last_ts;
 	char gaps[64] = "";
 	if (tx->lost_segment)
 		snprintf(gaps, sizeof(gaps), ", %llu gaps in the data seen here",
@@ -96,12 +108,11 @@ static void lso_drop_finding(struct nd_findings *out, const struct nd_tcp_flow_s
 
 static void oversized_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s, int x)
 {
-	struct nd_finding *f = nd_findings_add(out, "tcp.oversized_segments", ND_SEV_INFO, "flow");
+	struct nd_finding *f = flow_finding(out, "tcp.oversized_segments", ND_SEV_INFO, s, x);
 	if (!f)
 		return;
 	char snd[64];
 	addr_of(s, x, snd, sizeof(snd));
-	flow_subject(f, s, x);
 	f->first_ts = s->oversized_first[x];
 	f->last_ts = s->oversized_last[x];
 	snprintf(f->summary, sizeof(f->summary),
@@ -141,13 +152,10 @@ static void network_loss_finding(struct nd_findings *out, const struct nd_tcp_fl
                                  int x)
 {
 	const struct nd_tcp_counts *c = &s->dir[x].an;
-	struct nd_finding *f = nd_findings_add(out, "tcp.network_loss", ND_SEV_WARNING, "flow");
+	struct nd_finding *f = flow_finding(out, "tcp.network_loss", ND_SEV_WARNING, s, x);
 	if (!f)
 		return;
 	double rate = 100.0 * (double)c->retransmitted_bytes / (double)s->dir[x].payload_bytes;
-	flow_subject(f, s, x);
-	f->first_ts = s->first_ts;
-	f->last_ts = s->last_ts;
 	snprintf(f->summary, sizeof(f->summary),
 	         "%.2f%% of the data was sent again (%llu retransmissions, %llu of them fast): "
 	         "packets are lost in the network",
@@ -170,14 +178,11 @@ static void network_loss_finding(struct nd_findings *out, const struct nd_tcp_fl
 static void storm_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s, int r)
 {
 	const struct nd_tcp_dir_summary *d = &s->dir[r];
-	struct nd_finding *f = nd_findings_add(out, "tcp.dup_ack_storm", ND_SEV_WARNING, "flow");
+	struct nd_finding *f = flow_finding(out, "tcp.dup_ack_storm", ND_SEV_WARNING, s, !r);
 	if (!f)
 		return;
 	char rcv[64];
 	addr_of(s, r, rcv, sizeof(rcv));
-	flow_subject(f, s, !r);
-	f->first_ts = s->first_ts;
-	f->last_ts = s->last_ts;
 	snprintf(
 	        f->summary, sizeof(f->summary),
 	        "%s answered with %llu storms of duplicate ACKs (the longest %llu in a row, %.3f s "
@@ -188,8 +193,7 @@ static void storm_finding(struct nd_findings *out, const struct nd_tcp_flow_summ
 	        f->advice, sizeof(f->advice),
 	        "A storm follows a lost segment while the sender keeps sending: find where packets "
 	        "of this flow are dropped (see tcp.network_loss or tcp.lso_drop_suspected), and "
-	        "check "
-	        "for oversized segments from the sender.");
+	        "check for oversized segments from the sender.");
 	nd_finding_evidence(f, "dup_ack_storms", d->an.dup_ack_storm);
 	nd_finding_evidence(f, "longest_run", d->longest_dup_ack_run);
 	nd_finding_evidence(f, "duplicate_acks", d->an.duplicate_ack);
@@ -200,14 +204,11 @@ static void storm_finding(struct nd_findings *out, const struct nd_tcp_flow_summ
 static void zero_window_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s, int r)
 {
 	const struct nd_tcp_dir_summary *d = &s->dir[r];
-	struct nd_finding *f = nd_findings_add(out, "tcp.zero_window", ND_SEV_WARNING, "flow");
+	struct nd_finding *f = flow_finding(out, "tcp.zero_window", ND_SEV_WARNING, s, !r);
 	if (!f)
 		return;
 	char rcv[64];
 	addr_of(s, r, rcv, sizeof(rcv));
-	flow_subject(f, s, !r);
-	f->first_ts = s->first_ts;
-	f->last_ts = s->last_ts;
 	snprintf(
 	        f->summary, sizeof(f->summary),
 	        "%s advertised a zero receive window %llu times and stalled the sender for %.3f s: "
@@ -226,15 +227,12 @@ static void zero_window_finding(struct nd_findings *out, const struct nd_tcp_flo
 
 static void rst_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s)
 {
-	struct nd_finding *f = nd_findings_add(out, "tcp.rst_abort", ND_SEV_WARNING, "flow");
+	struct nd_finding *f = flow_finding(out, "tcp.rst_abort", ND_SEV_WARNING, s, 0);
 	if (!f)
 		return;
 	int who = s->dir[0].rst ? 0 : 1;
 	char snd[64];
 	addr_of(s, who, snd, sizeof(snd));
-	flow_subject(f, s, 0);
-	f->first_ts = s->first_ts;
-	f->last_ts = s->last_ts;
 	snprintf(f->summary, sizeof(f->summary),
 	         "The connection was reset by %s while data was still unacknowledged, without a "
 	         "FIN: a transfer was cut off",
@@ -297,7 +295,6 @@ static void rule_flow_table_full(const struct nd_diag_input *in, struct nd_findi
 	        nd_findings_add(out, "tcp.flow_table_full", ND_SEV_WARNING, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	snprintf(f->summary, sizeof(f->summary),
 	         "More than %u TCP connections were active at once; %llu were retired early and "
 	         "their later packets were analysed as new connections",
@@ -327,7 +324,6 @@ static void rule_capture_loss(const struct nd_diag_input *in, struct nd_findings
 	struct nd_finding *f = nd_findings_add(out, "capture.loss", ND_SEV_WARNING, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	f->first_ts = ct.first_ts;
 	f->last_ts = ct.last_ts;
 	snprintf(f->summary, sizeof(f->summary),
@@ -357,7 +353,6 @@ static void rule_artefacts(const struct nd_diag_input *in, struct nd_findings *o
 	struct nd_finding *f = nd_findings_add(out, "capture.artefacts", ND_SEV_INFO, "capture");
 	if (!f)
 		return;
-	snprintf(f->subject, sizeof(f->subject), "capture");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%llu frames are exact copies of the frame before them and %llu data segments "
 	         "were captured after the ACK that covers them; tools that do not tell these apart "
