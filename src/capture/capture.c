@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "capture/pcapng_stats.h"
 
@@ -16,6 +19,14 @@ struct nd_capture_reader {
 	uint64_t size;
 	bool done;
 	bool live;
+	/* Ring pressure of a live capture (see ring_pressure_sample). */
+	bool busy_poll;
+	double ring_bytes;  /* kernel buffer size */
+	double ring_used;   /* ring bytes taken by packets since sample_start */
+	nd_ns sample_start; /* CLOCK_MONOTONIC */
+	nd_ns hot_until;    /* poll without sleeping until then */
+	nd_ns hot_total;    /* time spent hot, for the report */
+	nd_ns hot_since;    /* start of the current hot stretch, 0 when cool */
 };
 
 static struct nd_capture_file_info *summary_append(struct nd_capture_summary *s, const char *path)
@@ -242,6 +253,72 @@ void nd_capture_summary_totals(const struct nd_capture_summary *s, struct nd_cap
 #define LIVE_BUFFER_MB  64
 #define LIVE_TIMEOUT_MS 10
 
+/* Ring pressure. A reader asleep in poll() is woken when the kernel retires
+ * a ring block, but the wake-up itself can take milliseconds: an idle CPU
+ * has to leave its sleep state, and a virtual CPU has to be scheduled by the
+ * host first. Measured in the lab (docs/performance.md), that delay, not the
+ * reader's speed, is what drops packets with a small buffer. So while
+ * packets arrive fast enough to fill the whole ring within HOT_FILL_NS, the
+ * reader polls without sleeping, yielding the CPU to anything else runnable,
+ * until the rate has stayed lower for HOT_LINGER_NS. */
+#define HOT_SAMPLE_NS (2 * ND_NS_PER_MS)
+#define HOT_FILL_NS   (50 * ND_NS_PER_MS)
+#define HOT_LINGER_NS (50 * ND_NS_PER_MS)
+/* Ring bytes a packet takes beyond its captured bytes in a TPACKET_V3
+ * block: tpacket3_hdr, sockaddr_ll and libpcap's VLAN reserve, aligned. */
+#define RING_PACKET_OVERHEAD 80
+
+static nd_ns monotonic_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (nd_ns)ts.tv_sec * ND_NS_PER_SEC + ts.tv_nsec;
+}
+
+static void hot_account(struct nd_capture_reader *r, nd_ns now)
+{
+	if (r->hot_since && now >= r->hot_until) {
+		r->hot_total += r->hot_until - r->hot_since;
+		r->hot_since = 0;
+		reader_info(r)->busy_poll_ns = (uint64_t)r->hot_total;
+	}
+}
+
+static void ring_pressure_sample(struct nd_capture_reader *r)
+{
+	nd_ns now = monotonic_now();
+	nd_ns span = now - r->sample_start;
+	if (span < HOT_SAMPLE_NS)
+		return;
+	hot_account(r, now);
+	/* ring_bytes / rate < HOT_FILL_NS, with rate = ring_used / span */
+	if (r->busy_poll && r->ring_used * (double)HOT_FILL_NS >= r->ring_bytes * (double)span) {
+		if (!r->hot_since)
+			r->hot_since = now;
+		r->hot_until = now + HOT_LINGER_NS;
+	}
+	r->ring_used = 0;
+	r->sample_start = now;
+}
+
+bool nd_capture_hot(struct nd_capture_reader *r)
+{
+	if (!r->hot_since)
+		return false;
+	hot_account(r, monotonic_now());
+	return r->hot_since != 0;
+}
+
+int nd_capture_wait(struct nd_capture_reader *r, int timeout_ms)
+{
+	if (nd_capture_hot(r))
+		return sched_yield();
+	struct pollfd pfd = {.fd = nd_capture_fd(r), .events = POLLIN};
+	if (pfd.fd < 0)
+		return 0;
+	return poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR ? -1 : 0;
+}
+
 /* One line for a failed pcap_activate(), naming what the user can fix. */
 static void activate_error(pcap_t *p, int rc, const char *iface, char *msg, size_t len)
 {
@@ -265,6 +342,11 @@ static void activate_error(pcap_t *p, int rc, const char *iface, char *msg, size
 	}
 }
 
+static uint32_t live_buffer_mb(const struct nd_capture_live_opts *o)
+{
+	return ND_MIN(o->buffer_mb ? o->buffer_mb : LIVE_BUFFER_MB, 2047u);
+}
+
 static int live_configure(pcap_t *p, const struct nd_capture_live_opts *o)
 {
 	int rc = pcap_set_snaplen(p, o->snaplen ? (int)o->snaplen : LIVE_SNAPLEN);
@@ -275,8 +357,7 @@ static int live_configure(pcap_t *p, const struct nd_capture_live_opts *o)
 	 * block ring (TPACKET_V3) in the same memory and drops sooner under
 	 * load. A short block timeout keeps delivery prompt. */
 	rc = rc ? rc : pcap_set_timeout(p, LIVE_TIMEOUT_MS);
-	uint32_t mb = o->buffer_mb ? o->buffer_mb : LIVE_BUFFER_MB;
-	rc = rc ? rc : pcap_set_buffer_size(p, (int)ND_MIN(mb, 2047u) * 1024 * 1024);
+	rc = rc ? rc : pcap_set_buffer_size(p, (int)live_buffer_mb(o) * 1024 * 1024);
 	return rc ? rc : pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 }
 
@@ -328,6 +409,9 @@ struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summar
 	r->summary = summary;
 	r->index = (size_t)(info - summary->files);
 	r->live = true;
+	r->busy_poll = !o->no_busy_poll;
+	r->ring_bytes = (double)live_buffer_mb(o) * 1024 * 1024;
+	r->sample_start = monotonic_now();
 	info->linktype = pcap_datalink(p);
 	info->snaplen = (uint32_t)pcap_snapshot(p);
 	const char *name = pcap_datalink_val_to_name(info->linktype);
@@ -360,6 +444,7 @@ static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char
 	        .frame = info->packets + 1,
 	};
 	account_packet(info, &pkt);
+	dc->r->ring_used += h->caplen + RING_PACKET_OVERHEAD;
 	dc->fn(dc->ctx, &pkt);
 }
 
@@ -369,8 +454,10 @@ int nd_capture_dispatch(struct nd_capture_reader *r, nd_capture_packet_fn fn, vo
 		return -1;
 	struct dispatch_ctx dc = {r, fn, ctx};
 	int n = pcap_dispatch(r->pcap, -1, dispatch_one, (u_char *)&dc);
-	if (n >= 0 || n == PCAP_ERROR_BREAK)
+	if (n >= 0 || n == PCAP_ERROR_BREAK) {
+		ring_pressure_sample(r);
 		return n < 0 ? 0 : n;
+	}
 	/* The interface went down or disappeared: keep what was captured. */
 	struct nd_capture_file_info *info = reader_info(r);
 	char msg[PCAP_ERRBUF_SIZE + 64];
@@ -392,4 +479,8 @@ void nd_capture_refresh_stats(struct nd_capture_reader *r)
 	info->drops_kernel = ps.ps_drop;
 	info->drops_if = ps.ps_ifdrop;
 	info->isb_received = ps.ps_recv;
+	nd_ns now = monotonic_now();
+	info->busy_poll_ns = (uint64_t)r->hot_total;
+	if (r->hot_since)
+		info->busy_poll_ns += (uint64_t)(ND_MIN(now, r->hot_until) - r->hot_since);
 }

@@ -45,6 +45,7 @@ struct nd_capture_file_info {
 	uint64_t drops_if;     /* isb_ifdrop / ps_ifdrop: dropped by the interface */
 	uint64_t drops_kernel; /* isb_osdrop / ps_drop: dropped by the OS or buffer */
 	uint64_t isb_received; /* isb_ifrecv, when present */
+	uint64_t busy_poll_ns; /* live: time spent polling without sleeping */
 };
 
 struct nd_capture_summary {
@@ -95,6 +96,7 @@ struct nd_capture_live_opts {
 	uint32_t snaplen;   /* 0 = 262144 */
 	uint32_t buffer_mb; /* kernel capture buffer; 0 = 64 */
 	bool promisc;
+	bool no_busy_poll; /* always sleep in poll(), even while the ring fills fast */
 };
 
 /* Opens IFACE with immediate delivery and nanosecond timestamps and
@@ -105,6 +107,16 @@ struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summar
 
 /* File descriptor to poll for readability, -1 when there is none. */
 int nd_capture_fd(const struct nd_capture_reader *r);
+
+/* True while packets arrive fast enough to fill the kernel ring before a
+ * sleeping reader could be woken: the caller should dispatch again at once
+ * (after sched_yield()) instead of sleeping in poll(). */
+bool nd_capture_hot(struct nd_capture_reader *r);
+
+/* Waits until packets may be ready or timeout_ms passes: poll() on the
+ * capture's fd, or only a sched_yield() while the capture is hot. 0 on
+ * success or a signal, -1 on a poll error (errno says which). */
+int nd_capture_wait(struct nd_capture_reader *r, int timeout_ms);
 
 typedef void (*nd_capture_packet_fn)(void *ctx, const struct nd_packet *pkt);
 

@@ -7,6 +7,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -473,6 +474,7 @@ static void cap_window(struct daemon *d, struct cap *c, bool last)
 	e.drops_if = cur->drops_if - s->drops_if;
 	e.drops_kernel = cur->drops_kernel - s->drops_kernel;
 	e.isb_received = cur->isb_received - s->isb_received;
+	e.busy_poll_ns = cur->busy_poll_ns - s->busy_poll_ns;
 	e.first_ts = c->win_first;
 	e.last_ts = c->win_last;
 	nd_capture_summary_add(&c->p.capture, &e);
@@ -690,6 +692,13 @@ static void loop(struct daemon *d)
 			if (d->caps[i].r)
 				timeout = min_timeout(now, now + 200 * ND_NS_PER_MS, timeout);
 		}
+		/* A capture whose ring fills faster than a sleeper wakes: look
+		 * again at once (nd_capture_hot), after letting others run. */
+		for (size_t i = 0; i < d->n_caps && timeout != 0; i++)
+			if (d->caps[i].r && nd_capture_hot(d->caps[i].r)) {
+				timeout = 0;
+				sched_yield();
+			}
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 			logmsg("poll: %s", strerror(errno));
 			break;

@@ -67,6 +67,8 @@ static json_object *capture_file_json(const struct nd_capture_file_info *f)
 		add(drops, "kernel", j_u64(f->drops_kernel));
 	}
 	add(o, "drops", drops);
+	add(o, "busy_poll_s",
+	    f->live ? json_object_new_double((double)f->busy_poll_ns / ND_NS_PER_SEC) : NULL);
 	return o;
 }
 

@@ -80,6 +80,15 @@ static void capture_section(struct nd_text_out *o, const struct nd_report_input 
 	               d->ipv4, d->ipv6, d->tcp, d->udp, d->results[ND_DECODE_NOT_IP],
 	               d->ipv4_fragments + d->ipv6_fragments, d->results[ND_DECODE_MALFORMED],
 	               d->results[ND_DECODE_TRUNCATED]);
+	for (size_t i = 0; i < in->capture->n_files; i++) {
+		const struct nd_capture_file_info *f = &in->capture->files[i];
+		if (f->live && f->busy_poll_ns)
+			nd_text_printf(
+			        o,
+			        "  %s: busy-polled %.1f s, while packets came fast enough to "
+			        "fill the capture buffer within 50 ms\n",
+			        f->path, (double)f->busy_poll_ns / ND_NS_PER_SEC);
+	}
 	if (t.partial)
 		nd_text_printf(
 		        o,
