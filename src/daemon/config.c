@@ -14,6 +14,7 @@ void nd_daemon_config_init(struct nd_daemon_config *c)
 	c->rate_limit_s = ND_DAEMON_DEFAULT_RATE_LIMIT;
 	c->samba_errors = true;
 	c->journal_send = true;
+	c->capture_busy_poll = true;
 }
 
 void nd_daemon_config_free(struct nd_daemon_config *c)
@@ -129,6 +130,8 @@ int nd_daemon_config_set(struct nd_daemon_config *c, const char *key, const char
 		return set_bool(&c->samba_errors, key, v, err, errlen);
 	if (!strcmp(key, "journal_send"))
 		return set_bool(&c->journal_send, key, v, err, errlen);
+	if (!strcmp(key, "capture_busy_poll"))
+		return set_bool(&c->capture_busy_poll, key, v, err, errlen);
 	snprintf(err, errlen, "unknown key '%s'", key);
 	return -1;
 }

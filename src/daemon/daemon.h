@@ -32,11 +32,12 @@ struct nd_daemon_config {
 	char *findings_file; /* NULL: journal only */
 	char *capture[ND_DAEMON_MAX_CAPTURE];
 	size_t n_capture;
-	char *capture_filter;  /* BPF; NULL: "tcp port 445 or tcp port 139" */
-	uint32_t window_s;     /* capture window */
-	uint32_t rate_limit_s; /* one entry per (id, subject) per this */
-	bool samba_errors;     /* follow Samba's error messages (default on) */
-	bool journal_send;     /* write findings to the journal (default on) */
+	char *capture_filter;   /* BPF; NULL: "tcp port 445 or tcp port 139" */
+	uint32_t window_s;      /* capture window */
+	uint32_t rate_limit_s;  /* one entry per (id, subject) per this */
+	bool samba_errors;      /* follow Samba's error messages (default on) */
+	bool journal_send;      /* write findings to the journal (default on) */
+	bool capture_busy_poll; /* poll without sleeping while a ring fills fast (on) */
 };
 
 /* Defaults (no strings set). */

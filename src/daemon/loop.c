@@ -445,6 +445,7 @@ static void cap_open(struct daemon *d, struct cap *c)
 	        .iface = c->name,
 	        .filter = d->cfg.capture_filter ? d->cfg.capture_filter : SMB_FILTER,
 	        .promisc = is_bridge(c->name),
+	        .no_busy_poll = !d->cfg.capture_busy_poll,
 	};
 	c->r = nd_capture_open_live(&c->live, &lo);
 	if (!c->r) {

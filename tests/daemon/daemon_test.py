@@ -181,6 +181,15 @@ r = subprocess.run([NETDIAG, "daemon", "--config", conf, "--check-config"],
                    capture_output=True, text=True)
 check(r.returncode == 1 and f"{conf}:8: window must be" in r.stderr,
       "--check-config names a bad value")
+write_conf(smb_none, "capture_busy_poll = sometimes\n")
+r = subprocess.run([NETDIAG, "daemon", "--config", conf, "--check-config"],
+                   capture_output=True, text=True)
+check(r.returncode == 1 and f"{conf}:8: capture_busy_poll" in r.stderr,
+      "--check-config refuses capture_busy_poll = sometimes: " + r.stderr.strip())
+write_conf(smb_none, "capture_busy_poll = no\n")
+r = subprocess.run([NETDIAG, "daemon", "--config", conf, "--check-config"],
+                   capture_output=True, text=True)
+check(r.returncode == 0, "--check-config takes capture_busy_poll = no: " + r.stderr.strip())
 with mgr.lock:
     mgr.msgs.clear()
 
