@@ -521,14 +521,19 @@ static void cap_dispatch(struct daemon *d, struct cap *c)
 	}
 }
 
-/* Makes the open captures match cfg.capture. */
-static void sync_captures(struct daemon *d)
+/* Makes the open captures match cfg.capture; with reopen, the kept ones end
+ * their window and reopen too, so a new filter or busy-poll setting applies. */
+static void sync_captures(struct daemon *d, bool reopen)
 {
 	for (size_t i = 0; i < d->n_caps;) {
 		bool keep = false;
 		for (size_t k = 0; k < d->cfg.n_capture; k++)
 			keep |= !strcmp(d->cfg.capture[k], d->caps[i].name);
 		if (keep) {
+			if (reopen) {
+				cap_close(d, &d->caps[i]);
+				cap_open(d, &d->caps[i]);
+			}
 			i++;
 			continue;
 		}
@@ -589,6 +594,11 @@ static int open_signals(void)
 	return signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+static bool same_opt_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static void reload(struct daemon *d)
 {
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=Reloading the configuration",
@@ -605,6 +615,8 @@ static void reload(struct daemon *d)
 	bool jchanged = (nc.journal_dir == NULL) != (d->cfg.journal_dir == NULL) ||
 	                (nc.journal_dir && strcmp(nc.journal_dir, d->cfg.journal_dir)) ||
 	                nc.samba_errors != d->cfg.samba_errors;
+	bool creopen = !same_opt_str(nc.capture_filter, d->cfg.capture_filter) ||
+	               nc.capture_busy_poll != d->cfg.capture_busy_poll;
 	struct nd_daemon_config old = d->cfg;
 	d->cfg = nc;
 	if (nd_emitter_configure(d->em, &d->cfg, err, sizeof(err)))
@@ -625,7 +637,7 @@ static void reload(struct daemon *d)
 		if (open_journal(d, false))
 			logmsg("cannot follow the journal after the reload");
 	}
-	sync_captures(d);
+	sync_captures(d, creopen);
 	if (d->n_caps && !d->nl)
 		d->nl = open_netlink();
 	offload_check(d);
@@ -795,7 +807,7 @@ int nd_daemon_run(const struct nd_daemon_options *o)
 			logmsg("rtnetlink: cannot subscribe to link changes (offloads are checked "
 			       "only at start and reload)");
 	}
-	sync_captures(&d);
+	sync_captures(&d, false);
 	if (d.n_caps)
 		offload_check(&d);
 	if (sd_watchdog_enabled(0, &d.wd_usec) <= 0)

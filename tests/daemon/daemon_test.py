@@ -299,6 +299,25 @@ else:
     check(after.get("netdiag_link_events_total", 0) >= 1 and
           after.get("netdiag_offload_checks_total", 0) > checks_before,
           "capture: a link change is seen over rtnetlink and offloads are checked again")
+    # A reload with a new filter reopens the running capture with it: SYNs to
+    # port 445 are no longer seen, SYNs to 446 are.
+    write_conf(smb_share, "capture_filter = tcp port 446\ncapture_busy_poll = no\n")
+    with mgr.lock:
+        mgr.msgs.clear()
+    p.send_signal(signal.SIGHUP)
+    check(mgr.wait_for("READY=1") is not None, "capture: READY=1 after a reload")
+    mgr.pump(1.2)
+    key = 'netdiag_capture_packets_total{interface="lo"}'
+    before = metrics(cap_m).get(key, 0)
+    subprocess.run([*inns, sys.executable, "-c", syn], check=True)
+    mgr.pump(1.5)
+    after445 = metrics(cap_m).get(key, 0)
+    subprocess.run([*inns, sys.executable, "-c", syn.replace("445", "446")], check=True)
+    mgr.pump(1.5)
+    after446 = metrics(cap_m).get(key, 0)
+    check(after445 == before and after446 >= before + 4,
+          "capture: the reloaded filter applies to the running capture: %s -> %s -> %s"
+          % (before, after445, after446))
     p.send_signal(signal.SIGTERM)
     check(mgr.wait_for("STOPPING=1") is not None and p.wait(timeout=10) == 0,
           "capture: exit status 0")
