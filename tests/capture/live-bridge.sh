@@ -110,6 +110,44 @@ PY
 run_scenario on offloads-on
 run_scenario off offloads-off
 
+# busy_poll OPTION NAME: a 30 MB copy fills a 1 MB buffer within 50 ms
+# many times over, so by default the capture must poll without sleeping
+# for part of it, and with --no-busy-poll never.
+lab_make_file "$CLIENT/big.bin" 30000000 netdiag-live-big
+busy_poll() {
+	local out=$LAB_TMP/$2
+	ip netns exec "$LAB_NS_BR" "$netdiag" capture br0 --smb --json -q --buffer 1 ${1:+"$1"} \
+		--duration 120 >"$out.json" 2>"$out.err" &
+	local pid=$!
+	sleep 1
+	lab_smbclient data -m SMB3 -t 60 -c "lcd $CLIENT; put big.bin; get big.bin big.back" \
+		>"$out.smbclient" 2>&1 || echo "smbclient failed: $(cat "$out.smbclient")"
+	kill -INT "$pid"
+	wait "$pid"
+	if python3 - "$out.json" "$1" "$2" <<'PY'; then
+import json, sys
+c = json.load(open(sys.argv[1]))["capture"]
+opt, name = sys.argv[2], sys.argv[3]
+f = c["files"][0]
+busy = f["busy_poll_s"]
+ok = busy == 0 if opt else busy is not None and busy > 0
+writes = c["packets"] > 20000
+print(f"{'ok' if ok and writes else 'FAIL'}: {name}: busy-polled {busy} s over "
+      f"{f['duration_s']:.2f} s, {c['packets']} packets, kernel drops {c['drops']['kernel']}")
+sys.exit(0 if ok and writes else 1)
+PY
+		pass=$((pass + 1))
+	else
+		echo "    stderr: $(tail -n 3 "$out.err")"
+		fail=$((fail + 1))
+	fi
+	rm -f "$CLIENT/big.back"
+}
+lab_offloads off off
+busy_poll "" busy-poll
+busy_poll --no-busy-poll no-busy-poll
+rm -f "$CLIENT/big.bin"
+
 # The capture's own errors: an unknown interface and a bad filter.
 if ip netns exec "$LAB_NS_BR" "$netdiag" capture nosuch0 --duration 1 2>"$LAB_TMP/e1"; then
 	echo "FAIL: unknown interface accepted"
