@@ -21,12 +21,13 @@ struct nd_capture_reader {
 	bool live;
 	/* Ring pressure of a live capture (see ring_pressure_sample). */
 	bool busy_poll;
-	double ring_bytes;  /* kernel buffer size */
-	double ring_used;   /* ring bytes taken by packets since sample_start */
-	nd_ns sample_start; /* CLOCK_MONOTONIC */
-	nd_ns hot_until;    /* poll without sleeping until then */
-	nd_ns hot_total;    /* time spent hot, for the report */
-	nd_ns hot_since;    /* start of the current hot stretch, 0 when cool */
+	double ring_bytes;       /* kernel buffer size */
+	uint64_t sample_packets; /* the file's packets at sample_start */
+	uint64_t sample_bytes;   /* and its captured bytes */
+	nd_ns sample_start;      /* CLOCK_MONOTONIC */
+	nd_ns hot_until;         /* poll without sleeping until then */
+	nd_ns hot_total;         /* time spent hot, for the report */
+	nd_ns hot_since;         /* start of the current hot stretch, 0 when cool */
 };
 
 static struct nd_capture_file_info *summary_append(struct nd_capture_summary *s, const char *path)
@@ -275,29 +276,37 @@ static nd_ns monotonic_now(void)
 	return (nd_ns)ts.tv_sec * ND_NS_PER_SEC + ts.tv_nsec;
 }
 
+/* Ends a hot stretch whose linger time has passed. */
 static void hot_account(struct nd_capture_reader *r, nd_ns now)
 {
 	if (r->hot_since && now >= r->hot_until) {
 		r->hot_total += r->hot_until - r->hot_since;
 		r->hot_since = 0;
-		reader_info(r)->busy_poll_ns = (uint64_t)r->hot_total;
 	}
 }
 
+/* Called after each dispatch; the file's own packet and byte counters tell
+ * how much ring the packets since the last sample took. */
 static void ring_pressure_sample(struct nd_capture_reader *r)
 {
+	if (!r->busy_poll)
+		return;
 	nd_ns now = monotonic_now();
 	nd_ns span = now - r->sample_start;
 	if (span < HOT_SAMPLE_NS)
 		return;
 	hot_account(r, now);
-	/* ring_bytes / rate < HOT_FILL_NS, with rate = ring_used / span */
-	if (r->busy_poll && r->ring_used * (double)HOT_FILL_NS >= r->ring_bytes * (double)span) {
+	const struct nd_capture_file_info *info = reader_info(r);
+	double used = (double)(info->captured_bytes - r->sample_bytes) +
+	              (double)(info->packets - r->sample_packets) * RING_PACKET_OVERHEAD;
+	/* ring_bytes / rate < HOT_FILL_NS, with rate = used / span */
+	if (used * (double)HOT_FILL_NS >= r->ring_bytes * (double)span) {
 		if (!r->hot_since)
 			r->hot_since = now;
 		r->hot_until = now + HOT_LINGER_NS;
 	}
-	r->ring_used = 0;
+	r->sample_packets = info->packets;
+	r->sample_bytes = info->captured_bytes;
 	r->sample_start = now;
 }
 
@@ -444,7 +453,6 @@ static void dispatch_one(u_char *user, const struct pcap_pkthdr *h, const u_char
 	        .frame = info->packets + 1,
 	};
 	account_packet(info, &pkt);
-	dc->r->ring_used += h->caplen + RING_PACKET_OVERHEAD;
 	dc->fn(dc->ctx, &pkt);
 }
 
@@ -471,16 +479,33 @@ int nd_capture_dispatch(struct nd_capture_reader *r, nd_capture_packet_fn fn, vo
 
 void nd_capture_refresh_stats(struct nd_capture_reader *r)
 {
-	struct pcap_stat ps;
-	if (!r->live || pcap_stats(r->pcap, &ps) != 0)
+	if (!r->live)
 		return;
 	struct nd_capture_file_info *info = reader_info(r);
+	info->busy_poll_ns = (uint64_t)r->hot_total;
+	if (r->hot_since)
+		info->busy_poll_ns +=
+		        (uint64_t)(ND_MIN(monotonic_now(), r->hot_until) - r->hot_since);
+	struct pcap_stat ps;
+	if (pcap_stats(r->pcap, &ps) != 0)
+		return;
 	info->drops_known = true;
 	info->drops_kernel = ps.ps_drop;
 	info->drops_if = ps.ps_ifdrop;
 	info->isb_received = ps.ps_recv;
-	nd_ns now = monotonic_now();
-	info->busy_poll_ns = (uint64_t)r->hot_total;
-	if (r->hot_since)
-		info->busy_poll_ns += (uint64_t)(ND_MIN(now, r->hot_until) - r->hot_since);
+}
+
+void nd_capture_info_since(const struct nd_capture_file_info *cur,
+                           const struct nd_capture_file_info *start,
+                           struct nd_capture_file_info *out)
+{
+	*out = *cur;
+	out->packets = cur->packets - start->packets;
+	out->wire_bytes = cur->wire_bytes - start->wire_bytes;
+	out->captured_bytes = cur->captured_bytes - start->captured_bytes;
+	out->truncated_packets = cur->truncated_packets - start->truncated_packets;
+	out->drops_if = cur->drops_if - start->drops_if;
+	out->drops_kernel = cur->drops_kernel - start->drops_kernel;
+	out->isb_received = cur->isb_received - start->isb_received;
+	out->busy_poll_ns = cur->busy_poll_ns - start->busy_poll_ns;
 }

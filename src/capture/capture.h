@@ -99,7 +99,7 @@ struct nd_capture_live_opts {
 	bool no_busy_poll; /* always sleep in poll(), even while the ring fills fast */
 };
 
-/* Opens IFACE with immediate delivery and nanosecond timestamps and
+/* Opens IFACE (packets delivered within 10 ms, nanosecond timestamps) and
  * appends a summary entry for it. NULL on failure; the entry holds the
  * error (a missing capability is named). */
 struct nd_capture_reader *nd_capture_open_live(struct nd_capture_summary *summary,
@@ -125,8 +125,15 @@ typedef void (*nd_capture_packet_fn)(void *ctx, const struct nd_packet *pkt);
  * packets before stay analysed). */
 int nd_capture_dispatch(struct nd_capture_reader *r, nd_capture_packet_fn fn, void *ctx);
 
-/* Reads pcap_stats() of a live capture into its entry. */
+/* Reads pcap_stats() and the busy-poll time of a live capture into its entry. */
 void nd_capture_refresh_stats(struct nd_capture_reader *r);
+
+/* A live capture's entry over a window: cur's counters (packets, bytes,
+ * drops, busy-poll time) less those of start, cur's other fields as they
+ * are. The caller sets first_ts and last_ts. */
+void nd_capture_info_since(const struct nd_capture_file_info *cur,
+                           const struct nd_capture_file_info *start,
+                           struct nd_capture_file_info *out);
 
 /* --- writing what was captured ----------------------------------------- */
 

@@ -275,16 +275,7 @@ static void on_packet(void *ctx, const struct nd_packet *pkt)
 /* The interface's counters over the current window. */
 static void window_entry(const struct capture_run *run, struct nd_capture_file_info *e)
 {
-	const struct nd_capture_file_info *cur = &run->live.files[0], *s = &run->win_start;
-	*e = *cur;
-	e->packets = cur->packets - s->packets;
-	e->wire_bytes = cur->wire_bytes - s->wire_bytes;
-	e->captured_bytes = cur->captured_bytes - s->captured_bytes;
-	e->truncated_packets = cur->truncated_packets - s->truncated_packets;
-	e->drops_if = cur->drops_if - s->drops_if;
-	e->drops_kernel = cur->drops_kernel - s->drops_kernel;
-	e->isb_received = cur->isb_received - s->isb_received;
-	e->busy_poll_ns = cur->busy_poll_ns - s->busy_poll_ns;
+	nd_capture_info_since(&run->live.files[0], &run->win_start, e);
 	e->first_ts = run->win_first;
 	e->last_ts = run->win_last;
 }

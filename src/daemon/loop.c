@@ -466,16 +466,9 @@ static void cap_window(struct daemon *d, struct cap *c, bool last)
 	if (!c->r || !c->p_init)
 		return;
 	nd_capture_refresh_stats(c->r);
-	const struct nd_capture_file_info *cur = &c->live.files[0], *s = &c->win_start;
-	struct nd_capture_file_info e = *cur;
-	e.packets = cur->packets - s->packets;
-	e.wire_bytes = cur->wire_bytes - s->wire_bytes;
-	e.captured_bytes = cur->captured_bytes - s->captured_bytes;
-	e.truncated_packets = cur->truncated_packets - s->truncated_packets;
-	e.drops_if = cur->drops_if - s->drops_if;
-	e.drops_kernel = cur->drops_kernel - s->drops_kernel;
-	e.isb_received = cur->isb_received - s->isb_received;
-	e.busy_poll_ns = cur->busy_poll_ns - s->busy_poll_ns;
+	const struct nd_capture_file_info *cur = &c->live.files[0];
+	struct nd_capture_file_info e;
+	nd_capture_info_since(cur, &c->win_start, &e);
 	e.first_ts = c->win_first;
 	e.last_ts = c->win_last;
 	nd_capture_summary_add(&c->p.capture, &e);
@@ -612,8 +605,7 @@ static void reload(struct daemon *d)
 		sd_notifyf(0, "READY=1\nSTATUS=Reload refused: %s", err);
 		return;
 	}
-	bool jchanged = (nc.journal_dir == NULL) != (d->cfg.journal_dir == NULL) ||
-	                (nc.journal_dir && strcmp(nc.journal_dir, d->cfg.journal_dir)) ||
+	bool jchanged = !same_opt_str(nc.journal_dir, d->cfg.journal_dir) ||
 	                nc.samba_errors != d->cfg.samba_errors;
 	bool creopen = !same_opt_str(nc.capture_filter, d->cfg.capture_filter) ||
 	               nc.capture_busy_poll != d->cfg.capture_busy_poll;
