@@ -73,3 +73,18 @@ void nd_text_printf(struct nd_text_out *o, const char *fmt, ...)
 		o->err = -1;
 	va_end(ap);
 }
+
+const char *nd_report_status_name(uint32_t st, char *buf, size_t len)
+{
+	const char *n = nd_smb_status_name(st);
+	if (n)
+		return n;
+	snprintf(buf, len, "0x%08X", st);
+	return buf;
+}
+
+double nd_report_io_throughput(const struct nd_smb_io_stats *io)
+{
+	nd_ns span = io->last_ts - io->first_ts;
+	return io->first_ts && span > 0 ? (double)io->bytes / nd_ns_to_sec(span) : 0.0;
+}

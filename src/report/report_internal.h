@@ -31,6 +31,11 @@ static inline const char *nd_text_sgr(const struct nd_text_out *o, const char *c
 void nd_report_offload_text(FILE *out, bool color, const struct nd_offload_set *set);
 json_object *nd_report_offload_json(const struct nd_offload_set *set);
 
+/* "STATUS_ACCESS_DENIED", or the value in hex when the table lacks it. */
+const char *nd_report_status_name(uint32_t st, char *buf, size_t len);
+/* Bytes per second of a READ or WRITE statistic over its time span. */
+double nd_report_io_throughput(const struct nd_smb_io_stats *io);
+
 /* "pcap", "pcapng" or "live". */
 const char *nd_report_format_name(const struct nd_capture_file_info *f);
 

@@ -34,14 +34,14 @@ int nd_smb2_parse_hdr(const uint8_t *p, size_t avail, struct nd_smb2_hdr *h)
 
 bool nd_smb2_is_error_body(uint16_t cmd, uint32_t status, uint16_t structure_size)
 {
-	if (status == ST_SUCCESS)
+	if (status == ND_STATUS_SUCCESS)
 		return false;
-	if (status == ST_PENDING)
+	if (status == ND_STATUS_PENDING)
 		return true; /* interim responses carry the ERROR body */
 	switch (status) {
-	case ST_MORE_PROCESSING_REQUIRED:
+	case ND_STATUS_MORE_PROCESSING_REQUIRED:
 		return cmd != ND_SMB_SESSION_SETUP;
-	case ST_BUFFER_OVERFLOW:
+	case ND_STATUS_BUFFER_OVERFLOW:
 		if (cmd == ND_SMB_QUERY_INFO)
 			return false;
 		if (cmd == ND_SMB_READ)
@@ -49,9 +49,9 @@ bool nd_smb2_is_error_body(uint16_t cmd, uint32_t status, uint16_t structure_siz
 		if (cmd == ND_SMB_IOCTL)
 			return structure_size != 49;
 		return true;
-	case ST_INVALID_PARAMETER: /* FSCTL_SRV_COPYCHUNK answers with its body */
+	case ND_STATUS_INVALID_PARAMETER: /* FSCTL_SRV_COPYCHUNK answers with its body */
 		return !(cmd == ND_SMB_IOCTL && structure_size == 49);
-	case ST_NOTIFY_ENUM_DIR:
+	case ND_STATUS_NOTIFY_ENUM_DIR:
 		return cmd != ND_SMB_CHANGE_NOTIFY;
 	default:
 		break;

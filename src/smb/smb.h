@@ -52,6 +52,14 @@ enum {
 	ND_SMB_NCMD = 0x14,
 };
 
+/* NTSTATUS values by name (ND_STATUS_ACCESS_DENIED ...), from the one table
+ * in smb/nt_status.def. Values above INT_MAX: the enum is unsigned (GNU C). */
+enum nd_nt_status {
+#define ND_NT_STATUS(name, value) ND_STATUS_##name = value##u,
+#include "smb/nt_status.def"
+#undef ND_NT_STATUS
+};
+
 #define ND_SMB_PATH_MAX       128 /* \\server\share, UTF-8, cut beyond */
 #define ND_SMB_NAME_MAX       192 /* file name relative to the share, UTF-8 */
 #define ND_SMB_IOSIZE_BUCKETS 13  /* <=4K, <=8K, ... <=8M, larger */

@@ -14,26 +14,6 @@
 #define SMB2_FLAG_RELATED  0x00000004u
 #define SMB2_MSGID_NONE    UINT64_C(0xFFFFFFFFFFFFFFFF)
 
-#define ST_SUCCESS                  0x00000000u
-#define ST_PENDING                  0x00000103u
-#define ST_NOTIFY_CLEANUP           0x0000010Bu
-#define ST_NOTIFY_ENUM_DIR          0x0000010Cu
-#define ST_BUFFER_OVERFLOW          0x80000005u
-#define ST_NO_MORE_FILES            0x80000006u
-#define ST_STOPPED_ON_SYMLINK       0x8000002Du
-#define ST_INVALID_PARAMETER        0xC000000Du
-#define ST_NO_SUCH_FILE             0xC000000Fu
-#define ST_INVALID_DEVICE_REQUEST   0xC0000010u
-#define ST_MORE_PROCESSING_REQUIRED 0xC0000016u
-#define ST_ACCESS_DENIED            0xC0000022u
-#define ST_OBJECT_NAME_NOT_FOUND    0xC0000034u
-#define ST_NOT_SUPPORTED            0xC00000BBu
-#define ST_BAD_NETWORK_NAME         0xC00000CCu
-#define ST_NETWORK_NAME_DELETED     0xC00000C9u
-#define ST_CANCELLED                0xC0000120u
-#define ST_FILE_CLOSED              0xC0000128u
-#define ST_FS_DRIVER_REQUIRED       0xC000019Cu
-#define ST_NOT_FOUND                0xC0000225u
 
 /* One decoded SMB2 header. */
 struct nd_smb2_hdr {

@@ -749,9 +749,9 @@ static void unmatched_response(struct nd_smb *smb, struct smb_conn *c, int dir,
 	unsigned ci = cmd_index(in->h.cmd);
 	smb->r.cmd[ci].unmatched_responses++;
 	uint32_t st = in->h.status;
-	if (in->h.is_async && st == ST_PENDING)
+	if (in->h.is_async && st == ND_STATUS_PENDING)
 		return;
-	if (st != ST_SUCCESS) {
+	if (st != ND_STATUS_SUCCESS) {
 		struct smb_pending p = {
 		        .cmd = (uint8_t)ci,
 		        .sender = (uint8_t)!dir,
@@ -766,11 +766,11 @@ static void unmatched_response(struct nd_smb *smb, struct smb_conn *c, int dir,
 			p.share = share_of_tree(smb, p.session_id, p.tree_id);
 		count_status(smb, c, &p, in, ch, w);
 	}
-	if (ci == ND_SMB_CREATE && st == ST_SUCCESS && in->has_fid) {
+	if (ci == ND_SMB_CREATE && st == ND_STATUS_SUCCESS && in->has_fid) {
 		ch->have_fid = true;
 		memcpy(ch->fid, in->fid, 16);
 	}
-	ch->prev_failed = st != ST_SUCCESS && (st >> 30) != 0;
+	ch->prev_failed = st != ND_STATUS_SUCCESS && (st >> 30) != 0;
 }
 
 static void final_response(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
@@ -784,7 +784,7 @@ static void final_response(struct nd_smb *smb, struct smb_conn *c, struct smb_pe
 	if (in->h.is_async)
 		smb->r.async_finals++;
 	uint32_t st = in->h.status;
-	bool ok = st == ST_SUCCESS;
+	bool ok = st == ND_STATUS_SUCCESS;
 	/* A related operation's FileId all-FF is the one the chain produced. */
 	if (p->has_fid && !memcmp(p->fid, fid_all_ff, 16) && ch->have_fid)
 		memcpy(p->fid, ch->fid, 16);
@@ -821,7 +821,7 @@ static void track_response(struct nd_smb *smb, struct smb_conn *c, int dir, stru
 		unmatched_response(smb, c, dir, in, ch, w);
 		return;
 	}
-	if (in->h.is_async && in->h.status == ST_PENDING) {
+	if (in->h.is_async && in->h.status == ND_STATUS_PENDING) {
 		/* Interim: the request stays pending until its final response. */
 		if (!p->interim) {
 			p->interim = true;
