@@ -27,6 +27,9 @@ static inline const char *nd_text_sgr(const struct nd_text_out *o, const char *c
 #define ND_SGR_YELLOW "\033[33m"
 #define ND_SGR_CYAN   "\033[36m"
 
+/* The findings section (report_findings_text.c). */
+void nd_report_findings_text(struct nd_text_out *o, const struct nd_findings *fs);
+
 /* The offload section (report_offload.c). */
 void nd_report_offload_text(FILE *out, bool color, const struct nd_offload_set *set);
 json_object *nd_report_offload_json(const struct nd_offload_set *set);
