@@ -172,8 +172,8 @@ int nd_cmd_apparmor(int argc, char **argv)
 	nd_apparmor_finish(r);
 	nd_cli_print_apparmor_problems(r);
 	struct nd_findings fs = {0};
-	nd_rules_apparmor(r, &fs);
-	nd_findings_sort(&fs);
+	struct nd_diag_input din = {.apparmor = r};
+	nd_diag_run(&din, &fs);
 	struct nd_report_input in = {.command = "apparmor", .apparmor = r, .findings = &fs};
 	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
 	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);

@@ -134,8 +134,8 @@ int nd_cmd_offload(int argc, char **argv)
 		return ND_EXIT_USAGE;
 	}
 	struct nd_findings fs = {0};
-	nd_rules_offload(set.ifs, set.n, &fs);
-	nd_findings_sort(&fs);
+	struct nd_diag_input din = {.offload = &set};
+	nd_diag_run(&din, &fs);
 	struct nd_report_input in = {.command = "offload", .offload = &set, .findings = &fs};
 	struct nd_report_options ro = {.color = !o.no_color && !o.json && isatty(STDOUT_FILENO)};
 	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);

@@ -57,11 +57,9 @@ int nd_daemon_config_set(struct nd_daemon_config *c, const char *key, const char
 
 /* ---- message ids ---- */
 
-/* The 128-bit MESSAGE_ID (32 lower-case hex digits) of a finding id; a
- * generic id for ids the table does not know. */
+/* The 128-bit MESSAGE_ID (32 lower-case hex digits) of a finding id, from
+ * the finding registry; a generic id for ids it does not know. */
 const char *nd_daemon_message_id(const char *finding_id);
-/* Every (finding id, MESSAGE_ID) pair known, for the catalog test. */
-size_t nd_daemon_message_ids(const char *const (**ids)[2]);
 
 /* ---- the service ---- */
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon_internal.h"
+#include "report/report.h"
 
 #define RL_MAX 4096
 
@@ -143,23 +144,39 @@ static char *fmt(const char *f, ...)
 
 static void evidence_value(const struct nd_evidence *ev, char *buf, size_t n)
 {
-	if (ev->is_real)
+	switch (ev->type) {
+	case ND_EV_REAL:
 		snprintf(buf, n, "%.6g", ev->value_real);
-	else
+		break;
+	case ND_EV_STR:
+		snprintf(buf, n, "%s", ev->str);
+		break;
+	case ND_EV_BOOL:
+		snprintf(buf, n, "%s", ev->value ? "yes" : "no");
+		break;
+	case ND_EV_NULL:
+		snprintf(buf, n, "%s", "");
+		break;
+	default:
 		snprintf(buf, n, "%llu", (unsigned long long)ev->value);
+	}
 }
 
 static void send_journal(const struct nd_finding *f, uint64_t suppressed)
 {
 	char *fields[24 + ND_FINDING_MAX_EVIDENCE];
 	size_t n = 0;
-	fields[n++] =
-	        fmt("MESSAGE=%s: %s%s%s", f->id, f->summary, f->advice[0] ? " " : "", f->advice);
+	fields[n++] = fmt("MESSAGE=%s: %s%s%s", f->id, f->summary, f->fix[0] ? " Fix: " : "",
+	                  f->fix);
 	fields[n++] = fmt("MESSAGE_ID=%s", nd_daemon_message_id(f->id));
 	fields[n++] = fmt("PRIORITY=%d", priority(f->severity));
 	fields[n++] = fmt("SYSLOG_IDENTIFIER=netdiag");
 	fields[n++] = fmt("NETDIAG_FINDING=%s", f->id);
 	fields[n++] = fmt("NETDIAG_SEVERITY=%s", nd_severity_name(f->severity));
+	fields[n++] = fmt("NETDIAG_ROLE=%s", nd_role_name(f->role));
+	fields[n++] = fmt("NETDIAG_TITLE=%s", f->title);
+	if (f->fix[0])
+		fields[n++] = fmt("NETDIAG_FIX=%s", f->fix);
 	fields[n++] = fmt("NETDIAG_SUBJECT_KIND=%s", f->subject_kind ? f->subject_kind : "");
 	fields[n++] = fmt("NETDIAG_SUBJECT=%s", f->subject);
 	const char *sf = subject_field(f->subject_kind);
@@ -192,31 +209,16 @@ static void send_journal(const struct nd_finding *f, uint64_t suppressed)
 		free(fields[i]);
 }
 
-static void write_file(struct nd_emitter *e, const struct nd_finding *f, uint64_t suppressed)
+static void write_file(struct nd_emitter *e, const struct nd_findings *fs,
+                       const struct nd_finding *f, uint64_t suppressed)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	json_object *o = json_object_new_object();
+	/* The same finding object as in `analyze --json`, plus when and how often. */
+	json_object *o = nd_report_finding_json(fs, f);
 	json_object_object_add(
 	        o, "time", json_object_new_double((double)ts.tv_sec + (double)ts.tv_nsec / 1e9));
-	json_object_object_add(o, "id", json_object_new_string(f->id));
-	json_object_object_add(o, "message_id",
-	                       json_object_new_string(nd_daemon_message_id(f->id)));
-	json_object_object_add(o, "severity",
-	                       json_object_new_string(nd_severity_name(f->severity)));
 	json_object_object_add(o, "priority", json_object_new_int(priority(f->severity)));
-	json_object_object_add(o, "subject_kind",
-	                       json_object_new_string(f->subject_kind ? f->subject_kind : ""));
-	json_object_object_add(o, "subject", json_object_new_string(f->subject));
-	json_object_object_add(o, "summary", json_object_new_string(f->summary));
-	json_object_object_add(o, "advice", json_object_new_string(f->advice));
-	json_object *ev = json_object_new_object();
-	for (size_t i = 0; i < f->n_evidence; i++)
-		json_object_object_add(ev, f->evidence[i].name,
-		                       f->evidence[i].is_real
-		                               ? json_object_new_double(f->evidence[i].value_real)
-		                               : json_object_new_uint64(f->evidence[i].value));
-	json_object_object_add(o, "evidence", ev);
 	json_object_object_add(o, "suppressed", json_object_new_uint64(suppressed));
 	size_t len;
 	const char *s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
@@ -233,7 +235,8 @@ static void write_file(struct nd_emitter *e, const struct nd_finding *f, uint64_
 	json_object_put(o);
 }
 
-int nd_emitter_finding(struct nd_emitter *e, const struct nd_finding *f, nd_ns now)
+int nd_emitter_finding(struct nd_emitter *e, const struct nd_findings *fs, const struct nd_finding *f,
+                       nd_ns now)
 {
 	bool fresh;
 	struct rl_entry *r = rl_find(e, f, &fresh);
@@ -248,7 +251,7 @@ int nd_emitter_finding(struct nd_emitter *e, const struct nd_finding *f, nd_ns n
 	if (e->journal_send)
 		send_journal(f, suppressed);
 	if (e->fd >= 0)
-		write_file(e, f, suppressed);
+		write_file(e, fs, f, suppressed);
 	nd_metrics_finding(e->m, f->id, true);
 	return 1;
 }

@@ -145,7 +145,7 @@ static void emit_all(struct daemon *d, const struct nd_findings *fs)
 {
 	nd_ns now = mono();
 	for (size_t i = 0; i < fs->count; i++)
-		if (nd_emitter_finding(d->em, &fs->items[i], now) > 0)
+		if (nd_emitter_finding(d->em, fs, &fs->items[i], now) > 0)
 			d->findings_written++;
 	if (fs->count)
 		d->metrics_dirty = true;
@@ -261,7 +261,7 @@ static void aa_findings(struct daemon *d)
 	d->m.apparmor_denials += r->by_event[ND_AA_EV_DENIED];
 	struct nd_findings fs = {0};
 	nd_rules_apparmor(r, &fs);
-	nd_findings_sort(&fs);
+	nd_findings_finish(&fs, NULL);
 	emit_all(d, &fs);
 	nd_findings_free(&fs);
 	nd_apparmor_free(r);
@@ -317,6 +317,7 @@ static void journal_drain(struct daemon *d)
 			                       sc_count[i], &fs);
 		free(sc_first[i]);
 	}
+	nd_findings_finish(&fs, NULL);
 	emit_all(d, &fs);
 	nd_findings_free(&fs);
 	d->metrics_dirty = true;
@@ -390,7 +391,7 @@ static void offload_check(struct daemon *d)
 	d->metrics_dirty = true;
 	struct nd_findings fs = {0};
 	nd_rules_offload(d->offload.ifs, d->offload.n, &fs);
-	nd_findings_sort(&fs);
+	nd_findings_finish(&fs, NULL);
 	emit_all(d, &fs);
 	nd_findings_free(&fs);
 }
@@ -419,15 +420,17 @@ static void capture_failed(struct daemon *d, struct cap *c, const char *why)
 	       (int)(CAPTURE_RETRY / ND_NS_PER_SEC));
 	nd_metrics_iface_failed(&d->m, c->name);
 	struct nd_findings fs = {0};
-	struct nd_finding *f =
-	        nd_findings_add(&fs, "daemon.capture_failed", ND_SEV_WARNING, "interface");
+	struct nd_finding *f = nd_findings_add(&fs, ND_F_DAEMON_CAPTURE_FAILED);
 	if (f) {
 		nd_str_copy(f->subject, sizeof(f->subject), c->name);
+		snprintf(f->title, sizeof(f->title), "cannot capture on %.64s", c->name);
 		snprintf(f->summary, sizeof(f->summary), "Cannot capture on %s: %s", c->name, why);
+		snprintf(f->fix, sizeof(f->fix), "ip link show %.64s", c->name);
 		snprintf(f->advice, sizeof(f->advice),
 		         "Check that the interface exists and that the service has CAP_NET_RAW "
 		         "(AmbientCapabilities= in netdiag.service).");
 	}
+	nd_findings_finish(&fs, NULL);
 	emit_all(d, &fs);
 	nd_findings_free(&fs);
 	c->retry_at = mono() + CAPTURE_RETRY;

@@ -11,4 +11,7 @@ void nd_rules_tcp(const struct nd_diag_input *in, struct nd_findings *out);
  * were then lost or retransmitted (the LSO pattern, this host the sender). */
 bool nd_rules_tcp_lso_from(const struct nd_diag_input *in, const struct nd_offload_iface *ifc);
 
+/* Joins the findings: which explains which (diag/link.c). */
+void nd_diag_link(const struct nd_diag_input *in, struct nd_findings *fs);
+
 #endif

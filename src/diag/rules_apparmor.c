@@ -91,8 +91,7 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 {
 	bool in_share = g->share >= 0;
 	struct nd_finding *f =
-	        in_share ? nd_findings_add(out, "apparmor.share_denied", ND_SEV_ERROR, "share")
-	                 : nd_findings_add(out, "apparmor.denied", ND_SEV_WARNING, "profile");
+	        nd_findings_add(out, in_share ? ND_F_APPARMOR_SHARE_DENIED : ND_F_APPARMOR_DENIED);
 	if (!f)
 		return;
 	f->first_ts = g->first_ts;
@@ -109,9 +108,9 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 		     g->operations ? g->operations : "", g->requested ? g->requested : "-",
 		     g->denied ? g->denied : "-", g->pids ? g->pids : "?");
 		setf(f->advice, sizeof(f->advice),
-		     "Let profile %s use the share: add the line `%s` to %s, then load it with "
-		     "`%s`.%s",
-		     prof, g->fix.rule, g->fix.local_file, g->fix.reload, origin_note(s));
+		     "The rule lets profile %s use the share; loading the local override keeps it "
+		     "across package updates.%s",
+		     prof, origin_note(s));
 	} else {
 		nd_str_copy(f->subject, sizeof(f->subject), prof);
 		setf(f->summary, sizeof(f->summary),
@@ -137,10 +136,24 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 		    ". If it does not, the denial is noise only: a `deny` rule for it in the same "
 		    "file silences it.");
 	}
+	if (in_share) {
+		snprintf(f->title, sizeof(f->title), "AppArmor profile %.60s blocks share [%.90s]",
+		         prof, f->subject);
+		snprintf(f->fix, sizeof(f->fix), "add `%.250s` to %.120s, then `%.120s`",
+		         g->fix.rule, g->fix.local_file, g->fix.reload);
+		nd_str_copy(f->scope.share, sizeof(f->scope.share), f->subject);
+	} else {
+		snprintf(f->title, sizeof(f->title),
+		         "AppArmor profile %s denied %" PRIu64 " access%s outside every share", prof,
+		         g->count, g->count == 1 ? "" : "es");
+	}
+	f->impact.failed_ops = g->count;
 	nd_finding_evidence(f, "denials", g->count);
 	nd_finding_evidence(f, "distinct_denials", g->n_denials);
 	if (g->pids)
 		nd_finding_evidence(f, "first_pid", strtoull(g->pids, NULL, 10));
+	else
+		nd_finding_evidence_null(f, "first_pid");
 }
 
 void nd_rules_apparmor(const struct nd_apparmor_report *aa, struct nd_findings *out)
@@ -383,7 +396,7 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 		struct join *j = &js[i];
 		const struct nd_smbconf_share *s = &aa->conf->shares[j->share];
 		struct nd_finding *f =
-		        nd_findings_add(out, "apparmor.smb_access_denied", ND_SEV_ERROR, "share");
+		        nd_findings_add(out, ND_F_APPARMOR_SMB_ACCESS_DENIED);
 		if (!f)
 			break;
 		added++;
@@ -408,17 +421,25 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 		     j->masks[0] ? j->masks : "-", j->aa_events, j->aa_events == 1 ? "" : "s", t1,
 		     strcmp(t1, t2) ? " to " : "", strcmp(t1, t2) ? t2 : "");
 		setf(f->advice, sizeof(f->advice),
-		     "File permissions are not the cause. Let profile %s use share [%s]: add the "
-		     "line `%s` to %s, then load it with `%s`.%s Other denied paths: %s.",
-		     j->profile, s->name, fix.rule, fix.local_file, fix.reload, origin_note(s),
-		     j->paths);
+		     "File permissions are not the cause: profile %s refused the access before the "
+		     "file system was asked. The rule lets it use share [%s].%s Denied paths: %s.",
+		     j->profile, s->name, origin_note(s), j->paths);
+		snprintf(f->title, sizeof(f->title),
+		         "AppArmor profile %.60s, not file permissions, refuses share [%.80s]",
+		         j->profile, s->name);
+		snprintf(f->fix, sizeof(f->fix), "add `%.250s` to %.120s, then `%.120s`", fix.rule,
+		         fix.local_file, fix.reload);
+		nd_str_copy(f->scope.share, sizeof(f->scope.share), j->unc);
+		f->impact.failed_ops = j->smb_errors;
 		nd_finding_evidence(f, "smb_errors", j->smb_errors);
 		nd_finding_evidence(f, "first_frame", j->first_frame);
 		nd_finding_evidence(f, "apparmor_denials", j->aa_events);
 		if (j->first_pid >= 0)
 			nd_finding_evidence(f, "pid", (uint64_t)j->first_pid);
-		nd_finding_evidence(f, "journal_first_ms", (uint64_t)(j->aa_first / ND_NS_PER_MS));
-		nd_finding_evidence(f, "journal_last_ms", (uint64_t)(j->aa_last / ND_NS_PER_MS));
+		else
+			nd_finding_evidence_null(f, "pid");
+		nd_finding_evidence_str(f, "journal_first", "%s", t1);
+		nd_finding_evidence_str(f, "journal_last", "%s", t2);
 		nd_finding_evidence_real(f, "gap_s",
 		                         nd_ns_to_sec(j->aa_first > j->smb_first
 		                                              ? j->aa_first - j->smb_first

@@ -6,6 +6,18 @@
 #include "diag/diag.h"
 #include "diag/rules.h"
 
+static const char *status_fix(enum nd_capture_status st)
+{
+	switch (st) {
+	case ND_CAPTURE_OPEN_FAILED:
+		return "capinfos FILE";
+	case ND_CAPTURE_UNSUPPORTED_LINK:
+		return "editcap -T ether FILE OUT.pcap";
+	default:
+		return "";
+	}
+}
+
 static const char *status_advice(enum nd_capture_status st)
 {
 	switch (st) {
@@ -30,15 +42,18 @@ static void rule_unreadable_inputs(const struct nd_diag_input *in, struct nd_fin
 		const struct nd_capture_file_info *fi = &in->capture->files[i];
 		if (fi->status == ND_CAPTURE_OK)
 			continue;
-		struct nd_finding *f =
-		        nd_findings_add(out, "capture.input_error", ND_SEV_ERROR, "file");
+		struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_INPUT_ERROR);
 		if (!f)
 			return;
 		nd_str_copy(f->subject, sizeof(f->subject), fi->path);
 		f->first_ts = fi->first_ts;
 		f->last_ts = fi->last_ts;
-		snprintf(f->summary, sizeof(f->summary), "%.200s: %.250s; the report is partial",
+		snprintf(f->title, sizeof(f->title), "%.120s could not be read completely",
+		         fi->path);
+		snprintf(f->summary, sizeof(f->summary),
+		         "%.200s: %.250s; what came before was analysed, the rest was not checked",
 		         fi->path, fi->error);
+		nd_str_copy(f->fix, sizeof(f->fix), status_fix(fi->status));
 		nd_str_copy(f->advice, sizeof(f->advice), status_advice(fi->status));
 		nd_finding_evidence(f, "packets_read", fi->packets);
 	}
@@ -50,8 +65,7 @@ static void rule_truncated(const struct nd_diag_input *in, struct nd_findings *o
 	nd_capture_summary_totals(in->capture, &t);
 	if (!t.truncated_packets)
 		return;
-	struct nd_finding *f =
-	        nd_findings_add(out, "capture.truncated_packets", ND_SEV_INFO, "capture");
+	struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_TRUNCATED);
 	if (!f)
 		return;
 	f->first_ts = t.first_ts;
@@ -74,7 +88,7 @@ static void rule_fragments(const struct nd_diag_input *in, struct nd_findings *o
 	uint64_t frags = in->decode->ipv4_fragments + in->decode->ipv6_fragments;
 	if (!frags)
 		return;
-	struct nd_finding *f = nd_findings_add(out, "capture.ip_fragments", ND_SEV_INFO, "capture");
+	struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_FRAGMENTS);
 	if (!f)
 		return;
 	snprintf(f->summary, sizeof(f->summary),
@@ -94,8 +108,7 @@ static void rule_malformed(const struct nd_diag_input *in, struct nd_findings *o
 	uint64_t cut = in->decode->results[ND_DECODE_TRUNCATED];
 	if (!bad && !cut)
 		return;
-	struct nd_finding *f =
-	        nd_findings_add(out, "capture.undecodable_packets", ND_SEV_INFO, "capture");
+	struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_UNDECODABLE);
 	if (!f)
 		return;
 	snprintf(f->summary, sizeof(f->summary),

@@ -148,10 +148,10 @@ static void rule_requested_not_active(const struct nd_offload_iface *ifs, size_t
 	if (!count)
 		return;
 	enum nd_severity sev = is_tun && only_negotiated ? ND_SEV_INFO : ND_SEV_WARNING;
-	struct nd_finding *f =
-	        nd_findings_add(out, "offload.requested_not_active", sev, "interface");
+	struct nd_finding *f = nd_findings_add(out, ND_F_OFFLOAD_REQUESTED_NOT_ACTIVE);
 	if (!f)
 		return;
+	f->severity = sev;
 	nd_str_copy(f->subject, sizeof(f->subject), ifc->name);
 	if (is_tun && only_negotiated)
 		list_add(why, sizeof(why),
@@ -187,10 +187,14 @@ static void rule_requested_not_active(const struct nd_offload_iface *ifs, size_t
 	               "gso off`; in a Windows guest " WINDOWS_LSO "."
 	             : "");
 evidence:
+	snprintf(f->title, sizeof(f->title), "%s: the kernel keeps %s off although requested",
+	         ifc->name, names);
+	snprintf(f->fix, sizeof(f->fix), "ethtool -K %s%s", ifc->name, off_cmd);
+	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), ifc->name);
 	nd_finding_evidence(f, "features_not_active", count);
+	nd_finding_evidence_str(f, "features", "%s", names);
 	nd_finding_evidence(f, "segmentation_features", seg);
-	nd_finding_evidence(f, "mtu", ifc->mtu);
-	nd_finding_evidence(f, "ifindex", (uint64_t)ifc->ifindex);
+	nd_finding_evidence(f, "mtu_bytes", ifc->mtu);
 }
 
 static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
@@ -228,11 +232,10 @@ static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
 			list_add(cmds, sizeof(cmds), c);
 		}
 	}
-	struct nd_finding *f =
-	        nd_findings_add(out, "offload.bridge_mtu_mismatch",
-	                        smaller ? ND_SEV_ERROR : ND_SEV_WARNING, "interface");
+	struct nd_finding *f = nd_findings_add(out, ND_F_OFFLOAD_BRIDGE_MTU);
 	if (!f)
 		return;
+	f->severity = smaller ? ND_SEV_ERROR : ND_SEV_WARNING;
 	nd_str_copy(f->subject, sizeof(f->subject), br->name);
 	if (smaller)
 		snprintf(
@@ -254,9 +257,18 @@ static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
 	         "guest `Set-NetIPInterface -InterfaceAlias \"Ethernet\" -NlMtuBytes %u` (and the "
 	         "adapter's Jumbo Packet property to match).",
 	         cmds, cmds[0] ? " " : "", target, target);
-	nd_finding_evidence(f, "bridge_mtu", br->mtu);
-	nd_finding_evidence(f, "min_port_mtu", lo);
-	nd_finding_evidence(f, "max_port_mtu", hi);
+	snprintf(f->title, sizeof(f->title), "bridge %s: port MTUs differ (%u to %u bytes)", br->name,
+	         lo, hi);
+	if (cmds[0]) {
+		/* the first command, without its backquotes */
+		const char *b = strchr(cmds, '`'), *e = b ? strchr(b + 1, '`') : NULL;
+		if (b && e)
+			snprintf(f->fix, sizeof(f->fix), "%.*s", (int)(e - b - 1), b + 1);
+	}
+	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), br->name);
+	nd_finding_evidence(f, "bridge_mtu_bytes", br->mtu);
+	nd_finding_evidence(f, "min_port_mtu_bytes", lo);
+	nd_finding_evidence(f, "max_port_mtu_bytes", hi);
 	nd_finding_evidence(f, "ports", known);
 	nd_finding_evidence(f, "ports_below_bridge_mtu", smaller);
 }
@@ -268,8 +280,7 @@ static void rule_lro_forwarding(const struct nd_offload_iface *ifc, struct nd_fi
 		return;
 	bool port = ifc->master_ifindex && (!strcmp(ifc->master_kind, "bridge") ||
 	                                    !strcmp(ifc->master_kind, "openvswitch"));
-	struct nd_finding *f =
-	        nd_findings_add(out, "offload.lro_on_forwarding", ND_SEV_ERROR, "interface");
+	struct nd_finding *f = nd_findings_add(out, ND_F_OFFLOAD_LRO_FORWARDING);
 	if (!f)
 		return;
 	nd_str_copy(f->subject, sizeof(f->subject), ifc->name);
@@ -294,10 +305,14 @@ static void rule_lro_forwarding(const struct nd_offload_iface *ifc, struct nd_fi
 		         "`ethtool -K %s lro off` (GRO, `ethtool -K %s gro on`, is the safe "
 		         "replacement); make it persistent in the interface configuration.",
 		         ifc->name, ifc->name);
-	nd_finding_evidence(f, "bridge_port", port);
-	nd_finding_evidence(f, "ip_forwarding", ifc->ip_forwarding);
-	nd_finding_evidence(f, "fixed", lro->fixed);
-	nd_finding_evidence(f, "ifindex", (uint64_t)ifc->ifindex);
+	snprintf(f->title, sizeof(f->title), "%s merges received segments (LRO) although it forwards",
+	         ifc->name);
+	if (!lro->fixed)
+		snprintf(f->fix, sizeof(f->fix), "ethtool -K %s lro off", ifc->name);
+	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), ifc->name);
+	nd_finding_evidence_bool(f, "bridge_port", port);
+	nd_finding_evidence_bool(f, "ip_forwarding", ifc->ip_forwarding);
+	nd_finding_evidence_bool(f, "fixed", lro->fixed);
 }
 
 void nd_rules_offload(const struct nd_offload_iface *ifs, size_t n, struct nd_findings *out)
@@ -318,8 +333,7 @@ bool nd_rules_offload_tso_loss(const struct nd_offload_iface *ifc, bool capture_
 	struct nd_offload_tso_check c;
 	if (!nd_offload_tso_with_loss(ifc, capture_oversized_loss, &c))
 		return false;
-	struct nd_finding *f =
-	        nd_findings_add(out, "offload.tso_with_loss", ND_SEV_ERROR, "interface");
+	struct nd_finding *f = nd_findings_add(out, ND_F_OFFLOAD_TSO_WITH_LOSS);
 	if (!f)
 		return true;
 	nd_str_copy(f->subject, sizeof(f->subject), ifc->name);
@@ -348,12 +362,16 @@ bool nd_rules_offload_tso_loss(const struct nd_offload_iface *ifc, bool capture_
 	                   "lowering gso_max_size with `ip link set dev IFACE gso_max_size 1500` "
 	                   "limits it)"
 	                 : "");
-	nd_finding_evidence(f, "tso", c.tso);
-	nd_finding_evidence(f, "tso6", c.tso6);
-	nd_finding_evidence(f, "gso", c.gso);
-	nd_finding_evidence(f, "fixed", c.fixed);
+	snprintf(f->title, sizeof(f->title),
+	         "%s sends with segmentation offload on and its large segments are lost", ifc->name);
+	nd_str_copy(f->fix, sizeof(f->fix), c.command);
+	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), ifc->name);
+	nd_finding_evidence_str(f, "features_on", "%s", on);
+	nd_finding_evidence_bool(f, "fixed", c.fixed);
 	if (ifc->gso_max_size >= 0)
-		nd_finding_evidence(f, "gso_max_size", (uint64_t)ifc->gso_max_size);
-	nd_finding_evidence(f, "mtu", ifc->mtu);
+		nd_finding_evidence(f, "gso_max_size_bytes", (uint64_t)ifc->gso_max_size);
+	else
+		nd_finding_evidence_null(f, "gso_max_size_bytes");
+	nd_finding_evidence(f, "mtu_bytes", ifc->mtu);
 	return true;
 }

@@ -78,7 +78,9 @@ static void rule_access_denied(const struct nd_smb_results *r, struct nd_finding
 		if (e->benign || (e->status != ST_ACCESS_DENIED && e->status != ST_NET_ACCESS_DEN))
 			continue;
 		enum nd_severity sev = e->cmd == ND_SMB_QUERY_INFO ? ND_SEV_WARNING : ND_SEV_ERROR;
-		struct nd_finding *f = nd_findings_add(out, "smb.access_denied", sev, "share");
+		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_ACCESS_DENIED);
+		if (f)
+			f->severity = sev;
 		if (!f)
 			return;
 		n++;
@@ -100,7 +102,7 @@ static void rule_bad_share(const struct nd_smb_results *r, struct nd_findings *o
 		const struct nd_smb_error *e = &r->errors[i];
 		if (e->status != ST_BAD_NET_NAME && e->status != ST_BAD_NET_PATH)
 			continue;
-		struct nd_finding *f = nd_findings_add(out, "smb.bad_share", ND_SEV_ERROR, "share");
+		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_BAD_SHARE);
 		if (!f)
 			return;
 		n++;
@@ -196,8 +198,7 @@ static void rule_slow_writes(const struct nd_smb_results *r, const struct nd_smb
 		if (!slow)
 			continue;
 		enum cause c = slow_cause(s, p99, rtt, cfg->slow_rtt_factor);
-		struct nd_finding *f =
-		        nd_findings_add(out, "smb.slow_writes", ND_SEV_WARNING, "share");
+		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_SLOW_WRITES);
 		if (!f)
 			return;
 		snprintf(f->subject, sizeof(f->subject), "%s",
@@ -224,8 +225,7 @@ static void rule_handle_leak(const struct nd_smb_results *r, const struct nd_smb
 		bool growing = c->open_now >= min && c->open_now >= c->open_at_mid + min / 2;
 		if (!abandoned && !growing)
 			continue;
-		struct nd_finding *f =
-		        nd_findings_add(out, "smb.handle_leak_suspected", ND_SEV_WARNING, "client");
+		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_HANDLE_LEAK);
 		if (!f)
 			return;
 		nd_addr_format(c->ip_version, c->addr, f->subject, sizeof(f->subject));
@@ -262,7 +262,7 @@ static void rule_smb1(const struct nd_smb_results *r, struct nd_findings *out)
 	uint64_t smb1_only = r->smb1_negotiates - r->smb1_negotiates_smb2;
 	if (!r->smb1_other && !smb1_only)
 		return;
-	struct nd_finding *f = nd_findings_add(out, "smb.smb1_in_use", ND_SEV_WARNING, "capture");
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_SMB1);
 	if (!f)
 		return;
 	f->first_ts = r->first_ts;
@@ -285,7 +285,7 @@ static void rule_encrypted(const struct nd_smb_results *r, struct nd_findings *o
 {
 	if (!r->encrypted_pdus)
 		return;
-	struct nd_finding *f = nd_findings_add(out, "smb.encrypted", ND_SEV_INFO, "capture");
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_ENCRYPTED);
 	if (!f)
 		return;
 	f->first_ts = r->first_ts;
@@ -311,7 +311,7 @@ static void rule_pending(const struct nd_smb_results *r, struct nd_findings *out
 		total += r->cmd[c].pending_at_end;
 	if (!total)
 		return;
-	struct nd_finding *f = nd_findings_add(out, "smb.pending_at_end", ND_SEV_INFO, "capture");
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_PENDING_AT_END);
 	if (!f)
 		return;
 	f->last_ts = r->last_ts;
@@ -330,9 +330,9 @@ static void rule_pending(const struct nd_smb_results *r, struct nd_findings *out
 			nd_finding_evidence(f, nd_smb_command_name(c), r->cmd[c].pending_at_end);
 }
 
-void nd_rules_smb(const struct nd_smb *smb, const struct nd_tcp_table *tcp, struct nd_findings *out)
+void nd_rules_smb(const struct nd_diag_input *in, struct nd_findings *out)
 {
-	(void)tcp; /* network counters come per operation from the smb module */
+	const struct nd_smb *smb = in->smb;
 	if (!smb)
 		return;
 	const struct nd_smb_results *r = nd_smb_get_results(smb);

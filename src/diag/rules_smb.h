@@ -7,7 +7,6 @@
 #include "diag/diag.h"
 #include "smb/smb.h"
 
-void nd_rules_smb(const struct nd_smb *smb, const struct nd_tcp_table *tcp,
-                  struct nd_findings *out);
+void nd_rules_smb(const struct nd_diag_input *in, struct nd_findings *out);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef ND_REPORT_H
 #define ND_REPORT_H
 
+#include <json-c/json.h>
 #include <stdio.h>
 
 #include "capture/capture.h"
@@ -29,6 +30,8 @@ struct nd_report_input {
 struct nd_report_options {
 	bool color;    /* ANSI colour in text output */
 	bool one_line; /* JSON on a single line (one document per line) */
+	int width;     /* text: columns to fit; 0 = 100 */
+	bool brief;    /* text: only the verdict and the findings */
 };
 
 /* 0 on success, -1 on a write error. */
@@ -36,6 +39,13 @@ int nd_report_text(FILE *out, const struct nd_report_input *in,
                    const struct nd_report_options *opt);
 int nd_report_json(FILE *out, const struct nd_report_input *in,
                    const struct nd_report_options *opt);
+
+/* One finding as JSON: the same shape in every report, the daemon's findings
+ * file included (docs/json.md, "findings"). fs resolves explained_by. */
+json_object *nd_report_finding_json(const struct nd_findings *fs, const struct nd_finding *f);
+json_object *nd_report_findings_json(const struct nd_findings *fs);
+/* {"status", "headline", "causes": [keys], "incomplete": [keys]}. */
+json_object *nd_report_verdict_json(const struct nd_findings *fs);
 
 /* "2026-11-23T17:52:02.123456Z" (UTC, microseconds); "" for 0. */
 const char *nd_report_time(nd_ns t, char *buf, size_t len);

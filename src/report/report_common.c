@@ -88,3 +88,31 @@ double nd_report_io_throughput(const struct nd_smb_io_stats *io)
 	nd_ns span = io->last_ts - io->first_ts;
 	return io->first_ts && span > 0 ? (double)io->bytes / nd_ns_to_sec(span) : 0.0;
 }
+
+json_object *nd_json_u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+json_object *nd_json_real(double v, int decimals)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+json_object *nd_json_time(nd_ns t)
+{
+	char buf[64];
+	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
+}
+
+json_object *nd_json_ms(nd_ns v)
+{
+	return nd_json_real(nd_ns_to_ms(v), 3);
+}
+
+json_object *nd_json_str(const char *s)
+{
+	return s && s[0] ? json_object_new_string(s) : NULL;
+}

@@ -13,6 +13,7 @@ const char *nd_report_flow_end_name(enum nd_tcp_flow_end e);
 struct nd_text_out {
 	FILE *f;
 	bool color;
+	int width; /* columns to fit; 0 = 100 */
 	int err;
 };
 void nd_text_printf(struct nd_text_out *o, const char *fmt, ...)
@@ -33,6 +34,15 @@ void nd_report_findings_text(struct nd_text_out *o, const struct nd_findings *fs
 /* The offload section (report_offload.c). */
 void nd_report_offload_text(FILE *out, bool color, const struct nd_offload_set *set);
 json_object *nd_report_offload_json(const struct nd_offload_set *set);
+
+/* JSON values shared by the renderers. Doubles get a fixed number of
+ * decimals so that output is stable; a time of 0 and a NULL or empty string
+ * are JSON null. */
+json_object *nd_json_u64(uint64_t v);
+json_object *nd_json_real(double v, int decimals);
+json_object *nd_json_time(nd_ns t);
+json_object *nd_json_ms(nd_ns v);
+json_object *nd_json_str(const char *s);
 
 /* "STATUS_ACCESS_DENIED", or the value in hex when the table lacks it. */
 const char *nd_report_status_name(uint32_t st, char *buf, size_t len);

@@ -286,42 +286,12 @@ static json_object *tcp_json(const struct nd_report_input *in)
 	return o;
 }
 
-static json_object *finding_json(const struct nd_finding *f)
-{
-	json_object *o = json_object_new_object();
-	add(o, "id", json_object_new_string(f->id));
-	add(o, "severity", json_object_new_string(nd_severity_name(f->severity)));
-	json_object *subj = json_object_new_object();
-	add(subj, "kind", json_object_new_string(f->subject_kind));
-	add(subj, "name", json_object_new_string(f->subject));
-	add(o, "subject", subj);
-	add(o, "start", j_time(f->first_ts));
-	add(o, "end", j_time(f->last_ts));
-	add(o, "summary", json_object_new_string(f->summary));
-	json_object *ev = json_object_new_object();
-	for (size_t i = 0; i < f->n_evidence; i++) {
-		const struct nd_evidence *e = &f->evidence[i];
-		add(ev, e->name, e->is_real ? j_real(e->value_real, 6) : j_u64(e->value));
-	}
-	add(o, "evidence", ev);
-	add(o, "advice", json_object_new_string(f->advice));
-	return o;
-}
-
-static json_object *findings_json(const struct nd_findings *fs)
-{
-	json_object *arr = json_object_new_array();
-	for (size_t i = 0; i < fs->count; i++)
-		json_object_array_add(arr, finding_json(&fs->items[i]));
-	return arr;
-}
-
 static json_object *meta_json(const struct nd_report_input *in)
 {
 	json_object *o = json_object_new_object();
 	add(o, "version", json_object_new_string(ND_VERSION));
 	add(o, "command", json_object_new_string(in->command));
-	add(o, "schema", json_object_new_int(1));
+	add(o, "schema", json_object_new_int(2));
 	return o;
 }
 
@@ -329,6 +299,7 @@ int nd_report_json(FILE *out, const struct nd_report_input *in, const struct nd_
 {
 	json_object *root = json_object_new_object();
 	add(root, "netdiag", meta_json(in));
+	add(root, "verdict", nd_report_verdict_json(in->findings));
 	if (in->capture) {
 		add(root, "capture", capture_json(in));
 		add(root, "tcp", tcp_json(in));
@@ -338,7 +309,7 @@ int nd_report_json(FILE *out, const struct nd_report_input *in, const struct nd_
 		add(root, "offload", nd_report_offload_json(in->offload));
 	if (in->apparmor)
 		add(root, "apparmor", nd_report_apparmor_json(in->apparmor));
-	add(root, "findings", findings_json(in->findings));
+	add(root, "findings", nd_report_findings_json(in->findings));
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	if (!opt || !opt->one_line)
 		flags |= JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;

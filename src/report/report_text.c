@@ -186,20 +186,23 @@ static void tcp_section(struct nd_text_out *o, const struct nd_report_input *in)
 
 int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_report_options *opt)
 {
-	struct nd_text_out o = {.f = out, .color = opt && opt->color};
+	struct nd_text_out o = {.f = out, .color = opt && opt->color, .width = opt ? opt->width : 0};
 	nd_text_printf(&o, "%snetdiag %s%s\n", nd_text_sgr(&o, ND_SGR_BOLD), in->command,
 	               nd_text_sgr(&o, ND_SGR_RESET));
-	if (in->capture) {
-		capture_section(&o, in);
-		tcp_section(&o, in);
-	}
-	if (in->smb)
-		nd_report_smb_text(out, o.color, in->smb);
-	if (in->offload)
-		nd_report_offload_text(out, o.color, in->offload);
-	if (in->apparmor)
-		nd_report_apparmor_text(out, o.color, in->apparmor);
+	/* The answer first; the tables it rests on after it. */
 	nd_report_findings_text(&o, in->findings);
+	if (!opt || !opt->brief) {
+		if (in->capture) {
+			capture_section(&o, in);
+			tcp_section(&o, in);
+		}
+		if (in->smb)
+			nd_report_smb_text(out, o.color, in->smb);
+		if (in->offload)
+			nd_report_offload_text(out, o.color, in->offload);
+		if (in->apparmor)
+			nd_report_apparmor_text(out, o.color, in->apparmor);
+	}
 	if (fflush(out) != 0)
 		o.err = -1;
 	return o.err;

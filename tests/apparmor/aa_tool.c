@@ -71,15 +71,21 @@ static int cmd_join(char **argv)
 		return 1;
 	struct nd_findings fs = {0};
 	nd_rules_apparmor_all(aa, p.smb, &fs);
-	nd_findings_sort(&fs);
+	nd_findings_finish(&fs, NULL);
 	for (size_t i = 0; i < fs.count; i++) {
 		const struct nd_finding *f = &fs.items[i];
-		printf("%s\t%s\t%s\t%s\t", f->id, f->subject, f->summary, f->advice);
-		for (size_t k = 0; k < f->n_evidence; k++)
-			if (f->evidence[k].is_real)
-				printf(" %s=%.6f", f->evidence[k].name, f->evidence[k].value_real);
+		printf("%s\t%s\t%s\t%s %s\t", f->id, f->subject, f->summary, f->fix, f->advice);
+		for (size_t k = 0; k < f->n_evidence; k++) {
+			const struct nd_evidence *e = &f->evidence[k];
+			if (e->type == ND_EV_REAL)
+				printf(" %s=%.6f", e->name, e->value_real);
+			else if (e->type == ND_EV_STR)
+				printf(" %s=%s", e->name, e->str);
+			else if (e->type == ND_EV_NULL)
+				printf(" %s=null", e->name);
 			else
-				printf(" %s=%" PRIu64, f->evidence[k].name, f->evidence[k].value);
+				printf(" %s=%" PRIu64, e->name, e->value);
+		}
 		printf("\n");
 	}
 	int rc = aa->input_error ? 2 : 0;

@@ -6,7 +6,7 @@
  *   open_handles <n> / handle <share> <name> <frame>
  *   counter <name> <value>
  * CANCEL and OPLOCK_BREAK are left out of the srt lines, as tshark does.
- * With --text, --json or --findings first, it prints that instead. */
+ * With --text or --json first, it prints that instead. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,28 +111,6 @@ static int print_mode(const char *mode, const struct nd_smb *smb, const struct n
 		json_object_put(o);
 		return 0;
 	}
-	if (!strcmp(mode, "--findings")) {
-		struct nd_findings fs = {0};
-		nd_rules_smb(smb, tcp, &fs);
-		nd_findings_sort(&fs);
-		for (size_t i = 0; i < fs.count; i++) {
-			const struct nd_finding *f = &fs.items[i];
-			printf("%s %s [%s %s] %s\n  advice: %s\n  evidence:",
-			       nd_severity_name(f->severity), f->id, f->subject_kind, f->subject,
-			       f->summary, f->advice);
-			for (size_t k = 0; k < f->n_evidence; k++) {
-				if (f->evidence[k].is_real)
-					printf(" %s=%.3f", f->evidence[k].name,
-					       f->evidence[k].value_real);
-				else
-					printf(" %s=%" PRIu64, f->evidence[k].name,
-					       f->evidence[k].value);
-			}
-			printf("\n");
-		}
-		nd_findings_free(&fs);
-		return 0;
-	}
 	fprintf(stderr, "unknown mode %s\n", mode);
 	return -1;
 }
@@ -146,7 +124,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: smb_oracle_driver [--text|--json|--findings] FILE...\n");
+		fprintf(stderr, "usage: smb_oracle_driver [--text|--json] FILE...\n");
 		return 2;
 	}
 	struct nd_capture_summary cs = {0};
