@@ -125,6 +125,7 @@ struct nd_aa_problem {
 	long line;        /* smb.conf line; 0 otherwise */
 	char message[320];
 	bool input_error; /* counts for exit status 2 */
+	bool journal;     /* a journal source could not be read (not smb.conf) */
 };
 
 #define ND_AA_MAX_PIDS 8

@@ -468,8 +468,12 @@ void nd_apparmor_take_journal_problems(struct nd_apparmor_report *r, const struc
 {
 	size_t n;
 	const struct nd_journal_problem *jp = nd_journal_problems(j, &n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		size_t before = r->n_problems;
 		add_problem(r, jp[i].source, 0, true, jp[i].message);
+		if (r->n_problems > before)
+			r->problems[before].journal = true;
+	}
 }
 
 void nd_apparmor_read_journal(struct nd_apparmor_report *r, struct nd_journal *j)

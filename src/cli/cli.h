@@ -18,6 +18,7 @@ int nd_cmd_apparmor(int argc, char **argv);
 int nd_cmd_offload(int argc, char **argv);
 int nd_cmd_capture(int argc, char **argv);
 int nd_cmd_daemon(int argc, char **argv);
+int nd_cmd_explain(int argc, char **argv);
 
 /* Progress bar on stderr (only when it is a terminal). */
 struct nd_progress {

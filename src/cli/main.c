@@ -18,6 +18,7 @@ static void usage(FILE *out)
 	        "  offload IFACE...  offload features, MTU and GSO/TSO limits (--all: every one)\n"
 	        "  capture IFACE     capture live (e.g. `capture br0 --smb`) and analyse\n"
 	        "  daemon            run as a systemd service (journal, captures, metrics)\n"
+	        "  explain [ID]      what a finding means, its severity rule and evidence\n"
 	        "\n"
 	        "Options:\n"
 	        "  -h, --help        show this help (COMMAND --help for a command's options)\n"
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
 		return nd_cmd_capture(argc - 1, argv + 1);
 	if (!strcmp(cmd, "daemon"))
 		return nd_cmd_daemon(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explain"))
+		return nd_cmd_explain(argc - 1, argv + 1);
 	fprintf(stderr, "netdiag: unknown command '%s' (try 'netdiag --help')\n", cmd);
 	return ND_EXIT_USAGE;
 }

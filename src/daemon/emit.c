@@ -175,16 +175,15 @@ static void send_journal(const struct nd_finding *f, uint64_t suppressed)
 	fields[n++] = fmt("NETDIAG_SEVERITY=%s", nd_severity_name(f->severity));
 	fields[n++] = fmt("NETDIAG_ROLE=%s", nd_role_name(f->role));
 	fields[n++] = fmt("NETDIAG_TITLE=%s", f->title);
-	if (f->fix[0])
-		fields[n++] = fmt("NETDIAG_FIX=%s", f->fix);
+	/* Always sent: the catalog text names @NETDIAG_FIX@ and @NETDIAG_ADVICE@. */
+	fields[n++] = fmt("NETDIAG_FIX=%s", f->fix);
 	fields[n++] = fmt("NETDIAG_SUBJECT_KIND=%s", f->subject_kind ? f->subject_kind : "");
 	fields[n++] = fmt("NETDIAG_SUBJECT=%s", f->subject);
 	const char *sf = subject_field(f->subject_kind);
 	if (sf)
 		fields[n++] = fmt("%s=%s", sf, f->subject);
 	fields[n++] = fmt("NETDIAG_SUMMARY=%s", f->summary);
-	if (f->advice[0])
-		fields[n++] = fmt("NETDIAG_ADVICE=%s", f->advice);
+	fields[n++] = fmt("NETDIAG_ADVICE=%s", f->advice);
 	fields[n++] = fmt("NETDIAG_SUPPRESSED=%llu", (unsigned long long)suppressed);
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		char name[64], val[64];

@@ -463,11 +463,38 @@ size_t nd_rules_apparmor_join(const struct nd_apparmor_report *aa, const struct 
 	return join_impl(aa, smb, ND_AA_JOIN_WINDOW, out, NULL);
 }
 
+/* journal.unreadable: what of the journal could not be read was not
+ * checked; "no problem found" would be a false all-clear. */
+static void journal_problems(const struct nd_apparmor_report *aa, struct nd_findings *out)
+{
+	for (size_t i = 0; i < aa->n_problems; i++) {
+		const struct nd_aa_problem *p = &aa->problems[i];
+		if (!p->journal)
+			continue;
+		struct nd_finding *f = nd_findings_add(out, ND_F_JOURNAL_UNREADABLE);
+		if (!f)
+			return;
+		nd_str_copy(f->subject, sizeof(f->subject), p->source);
+		snprintf(f->title, sizeof(f->title), "%.100s could not be read: AppArmor denials in it "
+		         "were not checked", p->source);
+		snprintf(f->summary, sizeof(f->summary), "%.200s: %.300s.", p->source, p->message);
+		if (strstr(p->message, "access") || strstr(p->message, "cannot read") ||
+		    strstr(p->message, "Permission"))
+			snprintf(f->fix, sizeof(f->fix), "run as root, or add the user to group "
+			         "systemd-journal (or adm), then run netdiag again");
+		else
+			snprintf(f->fix, sizeof(f->fix), "journalctl --verify --file=%.200s",
+			         p->source);
+		nd_finding_evidence(f, "files_unreadable", 1);
+	}
+}
+
 void nd_rules_apparmor_all(const struct nd_apparmor_report *aa, const struct nd_smb *smb,
                            struct nd_findings *out)
 {
 	if (!aa)
 		return;
+	journal_problems(aa, out);
 	bool *explained = aa->n_groups ? calloc(aa->n_groups, sizeof(*explained)) : NULL;
 	if (smb)
 		join_impl(aa, smb, ND_AA_JOIN_WINDOW, out, explained);

@@ -4,6 +4,7 @@
 int nd_pipeline_init(struct nd_pipeline *p, const struct nd_pipeline_config *cfg)
 {
 	memset(p, 0, sizeof(*p));
+	p->diag_cfg = cfg->diag;
 	p->tcp = nd_tcp_table_new(&cfg->tcp);
 	p->smb = nd_smb_new(&cfg->smb);
 	if (!p->tcp || !p->smb) {
@@ -39,6 +40,7 @@ void nd_pipeline_finish(struct nd_pipeline *p)
 	        .smb = p->smb,
 	        .offload = p->offload,
 	        .apparmor = p->apparmor,
+	        .config = &p->diag_cfg,
 	};
 	nd_diag_run(&in, &p->findings);
 	p->finished = true;

@@ -14,6 +14,7 @@
 struct nd_pipeline_config {
 	struct nd_tcp_config tcp;
 	struct nd_smb_config smb;
+	struct nd_diag_config diag;
 };
 
 struct nd_pipeline {
@@ -26,6 +27,7 @@ struct nd_pipeline {
 	 * nd_pipeline_finish for the rules that join them with the traffic. */
 	const struct nd_offload_set *offload;
 	const struct nd_apparmor_report *apparmor; /* likewise */
+	struct nd_diag_config diag_cfg;
 	bool finished;
 };
 

@@ -47,6 +47,14 @@ json_object *nd_report_findings_json(const struct nd_findings *fs);
 /* {"status", "headline", "causes": [keys], "incomplete": [keys]}. */
 json_object *nd_report_verdict_json(const struct nd_findings *fs);
 
+/* The finding registry for people and tools (report_registry.c): the
+ * reference section of docs/findings.md, the journal catalog, one finding
+ * as text, and all of it as JSON. 0 or -1 on a write error. */
+int nd_report_registry_markdown(FILE *out);
+int nd_report_registry_catalog(FILE *out);
+int nd_report_registry_text(FILE *out, const struct nd_finding_def *def);
+json_object *nd_report_registry_json(void);
+
 /* "2026-11-23T17:52:02.123456Z" (UTC, microseconds); "" for 0. */
 const char *nd_report_time(nd_ns t, char *buf, size_t len);
 
