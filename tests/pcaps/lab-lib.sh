@@ -47,6 +47,7 @@ LAB_SMBD_PID=
 LAB_CAP_PID=
 LAB_CAP_TOOL=
 LAB_LOCK_FD=
+LAB_STRACE_PID=
 
 lab_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -68,7 +69,7 @@ lab_require_tools() {
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     if [ ${#missing[@]} -gt 0 ]; then
-        lab_die "missing tools: ${missing[*]} (Debian: apt-get install -y samba smbclient tcpdump tshark iproute2 ethtool nftables openssl)"
+        lab_die "missing tools: ${missing[*]} (Debian: apt-get install -y samba smbclient tcpdump tshark iproute2 ethtool nftables openssl strace xz-utils)"
     fi
 }
 
@@ -129,6 +130,7 @@ lab_init() {
 lab_cleanup() {
     local rc=$?
     set +e
+    lab_inject_stop
     if [ -n "$LAB_CAP_PID" ] && kill -0 "$LAB_CAP_PID" 2>/dev/null; then
         kill -INT "$LAB_CAP_PID" 2>/dev/null; wait "$LAB_CAP_PID" 2>/dev/null
     fi
@@ -372,20 +374,27 @@ lab_start_smbd() {
 # lab_capture_start FILE [pcap|pcapng] [extra capture args...]
 # Starts tcpdump (pcap) or dumpcap (pcapng) on br0 in the bridge namespace.
 lab_capture_start() {
-    local file=$1 fmt=${2:-pcap}; shift 2 || shift $#
+    lab_capture_start_on "$LAB_NS_BR" br0 "$@"
+}
+
+# lab_capture_start_on NS DEV FILE [pcap|pcapng] [extra capture args...]
+# Same, on any interface of one of the lab namespaces (e.g. the client's
+# veth0 for a capture on the sending host).
+lab_capture_start_on() {
+    local ns=$1 dev=$2 file=$3 fmt=${4:-pcap}; shift 3; shift || true
     rm -f "$file"
     local err="$LAB_TMP/log/capture.err"
     : >"$err"
     if [ "$fmt" = pcapng ]; then
         LAB_CAP_TOOL=dumpcap
-        ip netns exec "$LAB_NS_BR" dumpcap -q -i br0 -w "$file" "$@" 2>"$err" &
+        ip netns exec "$ns" dumpcap -q -i "$dev" -w "$file" "$@" 2>"$err" &
     else
         LAB_CAP_TOOL=tcpdump
         # -Z root: Debian's tcpdump would otherwise drop to user tcpdump and
         # be unable to write into the repository.
         # --immediate-mode: no packets left behind in an unretired ring
         # block when tcpdump is stopped.
-        ip netns exec "$LAB_NS_BR" tcpdump -i br0 -n -U --immediate-mode -Z root -w "$file" "$@" 2>"$err" &
+        ip netns exec "$ns" tcpdump -i "$dev" -n -U --immediate-mode -Z root -w "$file" "$@" 2>"$err" &
     fi
     LAB_CAP_PID=$!
     local _
@@ -398,7 +407,7 @@ lab_capture_start() {
         sleep 0.1
     done
     cat "$err" >&2
-    lab_die "$LAB_CAP_TOOL did not start on br0"
+    lab_die "$LAB_CAP_TOOL did not start on $dev in $ns"
 }
 
 lab_capture_stop() {
@@ -411,11 +420,71 @@ lab_capture_stop() {
         sed 's/^/    /' >&2 || true
 }
 
+# lab_capture_kernel_drops -- packets the last capture lost in the kernel
+# (tcpdump's "dropped by kernel", dumpcap's received/dropped); "?" if the
+# capture tool did not say.
+lab_capture_kernel_drops() {
+    local err="$LAB_TMP/log/capture.err" n
+    n=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err" 2>/dev/null | head -1)
+    [ -n "$n" ] || n=$(sed -n "s|^Packets received/dropped on interface '[^']*': [0-9]*/\([0-9]*\).*|\1|p" "$err" 2>/dev/null | head -1)
+    echo "${n:-?}"
+}
+
 # lab_smbclient SHARE [smbclient args...]  -- runs in the client namespace.
 lab_smbclient() {
-    local share=$1; shift
+    lab_smbclient_as "$LAB_USER" "$LAB_PASS" "$@"
+}
+
+# lab_smbclient_as USER PASSWORD SHARE [smbclient args...]  -- same, with
+# other credentials (wrong password, unknown user).
+lab_smbclient_as() {
+    local user=$1 pass=$2 share=$3; shift 3
     ip netns exec "$LAB_NS_CLI" "${LAB_PIN[@]}" smbclient "//$LAB_SRV_IP/$share" \
-        -s "$LAB_TMP/client.conf" -U "$LAB_USER%$LAB_PASS" "$@"
+        -s "$LAB_TMP/client.conf" -U "$user%$pass" "$@"
+}
+
+# lab_inject_delay SYSCALL USEC NAME...  -- make smbd slow for a few paths:
+# strace attaches to the smbd parent (-f: and to every per-client child it
+# forks from now on, so call this before the client connects) and delays
+# each SYSCALL whose path argument is exactly one of NAMEs by USEC
+# microseconds (inject=...:delay_enter). smbd opens files relative to a
+# directory fd (openat(dirfd, "name", ...)), so NAME is the bare file name
+# as smbd passes it. Only matching calls are traced and delayed; the strace
+# log is $LAB_TMP/log/strace.out (delayed calls end in "(DELAYED)").
+lab_inject_delay() {
+    local sc=$1 usec=$2; shift 2
+    local paths=() p
+    for p in "$@"; do paths+=(-P "$p"); done
+    [ -n "$LAB_SMBD_PID" ] || lab_die "lab_inject_delay: smbd is not running"
+    lab_inject_stop
+    : >"$LAB_TMP/log/strace.err"
+    # cd /: strace also resolves each -P path against its own cwd.
+    (cd / && exec strace -f -qq -p "$LAB_SMBD_PID" -e trace="$sc" \
+        -e inject="$sc:delay_enter=$usec" "${paths[@]}" \
+        -o "$LAB_TMP/log/strace.out") 2>"$LAB_TMP/log/strace.err" &
+    LAB_STRACE_PID=$!
+    # Wait until the tracer is attached (smbd then shows a TracerPid).
+    local _ tracer
+    for _ in $(seq 1 50); do
+        kill -0 "$LAB_STRACE_PID" 2>/dev/null ||
+            { cat "$LAB_TMP/log/strace.err" >&2; LAB_STRACE_PID=; lab_die "strace could not attach to smbd (pid $LAB_SMBD_PID)"; }
+        tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$LAB_SMBD_PID/status" 2>/dev/null)
+        if [ -n "$tracer" ] && [ "$tracer" != 0 ]; then
+            lab_log "strace (pid $LAB_STRACE_PID) on smbd: $sc delayed by ${usec} us for: $*"
+            return 0
+        fi
+        sleep 0.1
+    done
+    cat "$LAB_TMP/log/strace.err" >&2
+    lab_die "strace did not attach to smbd within 5 s"
+}
+
+# Detach strace from smbd again (no-op if it is not running).
+lab_inject_stop() {
+    [ -n "$LAB_STRACE_PID" ] || return 0
+    kill -TERM "$LAB_STRACE_PID" 2>/dev/null || true
+    wait "$LAB_STRACE_PID" 2>/dev/null || true
+    LAB_STRACE_PID=
 }
 
 # lab_make_file PATH BYTES [SEED] -- deterministic pseudo-random content
