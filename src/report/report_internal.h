@@ -108,8 +108,11 @@ const char *nd_text_bitrate(double bytes_per_s, char *buf, size_t len);
 /* The findings section (report_findings_text.c). */
 void nd_report_findings_text(struct nd_text_out *o, const struct nd_findings *fs);
 
-/* The offload section (report_offload.c). */
-void nd_report_offload_text(FILE *out, bool color, const struct nd_offload_set *set);
+/* The sections after TCP, each fitted to o->width: SMB (report_smb_text.c),
+ * offload (report_offload.c), AppArmor (report_apparmor.c). */
+void nd_report_smb_section(struct nd_text_out *o, const struct nd_smb *smb);
+void nd_report_offload_text(struct nd_text_out *o, const struct nd_offload_set *set);
+void nd_report_apparmor_text(struct nd_text_out *o, const struct nd_apparmor_report *aa);
 json_object *nd_report_offload_json(const struct nd_offload_set *set);
 
 /* "STATUS_ACCESS_DENIED", or the value in hex when the table lacks it. */
