@@ -24,7 +24,8 @@
 struct capture_opts {
 	const char *iface;
 	const char *filter;
-	bool smb, json, no_color, quiet;
+	bool smb, quiet;
+	struct nd_cli_output out;
 	struct nd_capture_live_opts live;
 	bool no_promisc;
 	uint32_t duration_s, count, interval_s;
@@ -89,15 +90,18 @@ static void capture_usage(FILE *out)
 	        "      --user NAME          drop root privileges to NAME once the capture is open\n"
 	        "Report:\n"
 	        "      --json               JSON report on stdout (schema: docs/json.md)\n"
-	        "      --no-color           no colour in the text report\n"
+	        "%s"
+	        "%s"
 	        "  -q, --quiet              no live status line on stderr\n"
 	        "%s"
 	        "  -h, --help               show this help\n"
 	        "\n"
+	        "%s"
+	        "\n"
 	        "Needs the CAP_NET_RAW capability (root). Exit status: 0 nothing at warning or\n"
 	        "above; 1 findings at warning or above; 2 usage error or the capture failed\n"
 	        "(what was captured before is still reported).\n",
-	        nd_cli_analysis_help);
+	        nd_cli_no_color_help, nd_cli_brief_help, nd_cli_analysis_help, nd_cli_text_help);
 }
 
 enum {
@@ -114,8 +118,6 @@ enum {
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_COUNT,
 	OPT_USER,
-	OPT_JSON,
-	OPT_NO_COLOR,
 };
 
 static int capture_option(int c, const char *arg, struct capture_opts *o)
@@ -156,17 +158,13 @@ static int capture_option(int c, const char *arg, struct capture_opts *o)
 	case OPT_USER:
 		o->user = arg;
 		return 0;
-	case OPT_JSON:
-		o->json = true;
-		return 0;
-	case OPT_NO_COLOR:
-		o->no_color = true;
-		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
 	default: {
-		int r = nd_cli_analysis_option(c, arg, &o->cfg);
+		int r = nd_cli_output_option(c, &o->out);
+		if (r == 0)
+			r = nd_cli_analysis_option(c, arg, &o->cfg);
 		if (r == 0)
 			fprintf(stderr, "netdiag capture: try 'netdiag capture --help'\n");
 		return r > 0 ? 0 : -1;
@@ -192,8 +190,8 @@ static int parse_args(int argc, char **argv, struct capture_opts *o)
 	        {"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
 	        {"rotate-count", required_argument, NULL, OPT_ROTATE_COUNT},
 	        {"user", required_argument, NULL, OPT_USER},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	        ND_CLI_OUTPUT_LONGOPTS,
+	        ND_CLI_BRIEF_LONGOPT,
 	        {"quiet", no_argument, NULL, 'q'},
 	        ND_CLI_ANALYSIS_LONGOPTS,
 	        {"help", no_argument, NULL, 'h'},
@@ -298,11 +296,10 @@ static int window_report(struct capture_run *run)
 	        .offload = run->p.offload,
 	        .findings = &run->p.findings,
 	};
-	struct nd_report_options ro = {
-	        .color = !run->o->no_color && isatty(STDOUT_FILENO),
-	        .one_line = run->o->interval_s > 0,
-	};
-	int rc = run->o->json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
+	struct nd_report_options ro = nd_cli_report_options(&run->o->out);
+	ro.one_line = run->o->interval_s > 0;
+	int rc = run->o->out.json ? nd_report_json(stdout, &in, &ro)
+	                          : nd_report_text(stdout, &in, &ro);
 	fflush(stdout);
 	run->last_findings = run->p.findings.count;
 	run->have_findings = true;

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -153,4 +155,57 @@ bool nd_cli_print_apparmor_problems(const struct nd_apparmor_report *r)
 		        (unsigned long long)r->skipped, r->skipped == 1 ? "" : "s",
 		        r->skipped == 1 ? "was" : "were");
 	return r->input_error;
+}
+
+const char nd_cli_no_color_help[] =
+        "      --no-color           no colour in the text report (default: colour on a\n"
+        "                           terminal unless NO_COLOR is set)\n";
+const char nd_cli_brief_help[] =
+        "      --brief              text report: only the findings and the verdict\n";
+const char nd_cli_text_help[] =
+        "Text lines fit $COLUMNS (a number >= 40), else the terminal's width, else 100\n"
+        "columns; tables leave out their least important columns first (--json has all).\n";
+
+int nd_cli_output_option(int c, struct nd_cli_output *out)
+{
+	switch (c) {
+	case ND_OPT_JSON:
+		out->json = true;
+		return 1;
+	case ND_OPT_NO_COLOR:
+		out->no_color = true;
+		return 1;
+	case ND_OPT_BRIEF:
+		out->brief = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int nd_cli_term_width(int fd)
+{
+	const char *env = getenv("COLUMNS");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long v = strtol(env, &end, 10);
+		if (!errno && !*end && v >= 40 && v <= 100000)
+			return (int)v;
+	}
+	struct winsize ws;
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 100;
+}
+
+struct nd_report_options nd_cli_report_options(const struct nd_cli_output *out)
+{
+	const char *no_color = getenv("NO_COLOR");
+	bool env_off = no_color && *no_color;
+	return (struct nd_report_options){
+	        .color = !out->json && !out->no_color && !env_off && isatty(STDOUT_FILENO),
+	        .width = nd_cli_term_width(STDOUT_FILENO),
+	        .brief = out->brief,
+	};
 }
