@@ -323,6 +323,22 @@ static int window_next(struct capture_run *run, bool last, int *status)
 	return nd_pipeline_init(&run->p, &run->o->cfg);
 }
 
+#define STATUS_PART 48
+
+/* Joins the parts with two spaces, in order, as long as they fit the
+ * terminal: the first ones matter most. */
+static void join_fitting(char *line, size_t len, char (*part)[STATUS_PART], size_t n_parts)
+{
+	size_t n = 0, room = (size_t)nd_cli_term_width(STDERR_FILENO) - 1;
+	line[0] = 0;
+	for (size_t i = 0; i < n_parts; i++) {
+		size_t need = strlen(part[i]) + (n ? 2 : 0);
+		if (n + need > room || n + need >= len)
+			break;
+		n += (size_t)snprintf(line + n, len - n, "%s%s", n ? "  " : "", part[i]);
+	}
+}
+
 static void status_line(struct capture_run *run, nd_ns elapsed)
 {
 	const struct nd_capture_file_info *f = &run->live.files[0];
@@ -336,13 +352,20 @@ static void status_line(struct capture_run *run, nd_ns elapsed)
 	char findings[32] = "-";
 	if (run->have_findings)
 		snprintf(findings, sizeof(findings), "%zu", run->last_findings);
-	fprintf(stderr,
-	        "\r\033[K%s %5.0fs  %llu pkts  %.1f MB  drops %llu  flows %u  SMB %llu ops/s  "
-	        "WRITE p99 %.1f ms  findings %s",
-	        f->path, nd_ns_to_sec(elapsed), (unsigned long long)f->packets,
-	        (double)f->wire_bytes / 1e6, (unsigned long long)(f->drops_kernel + f->drops_if),
-	        nd_tcp_active_flows(run->p.tcp), (unsigned long long)rate, nd_ns_to_ms(p99),
-	        findings);
+	/* most telling first: what does not fit the terminal is left out */
+	char part[8][STATUS_PART];
+	snprintf(part[0], sizeof(part[0]), "%.32s %.0fs", f->path, nd_ns_to_sec(elapsed));
+	snprintf(part[1], sizeof(part[1]), "drops %llu",
+	         (unsigned long long)(f->drops_kernel + f->drops_if));
+	snprintf(part[2], sizeof(part[2]), "WRITE p99 %.1f ms", nd_ns_to_ms(p99));
+	snprintf(part[3], sizeof(part[3]), "findings %s", findings);
+	snprintf(part[4], sizeof(part[4]), "SMB %llu ops/s", (unsigned long long)rate);
+	snprintf(part[5], sizeof(part[5]), "%llu pkts", (unsigned long long)f->packets);
+	snprintf(part[6], sizeof(part[6]), "%.1f MB", (double)f->wire_bytes / 1e6);
+	snprintf(part[7], sizeof(part[7]), "flows %u", nd_tcp_active_flows(run->p.tcp));
+	char line[512];
+	join_fitting(line, sizeof(line), part, ND_ARRAY_LEN(part));
+	nd_status_draw(line);
 }
 
 static void install_signals(void)
