@@ -21,7 +21,8 @@ const char nd_cli_analysis_help[] =
         "                           (default 100)\n"
         "      --mtu N              MTU whose MSS judges oversized TCP segments when the\n"
         "                           handshake was not captured (default 1500)\n"
-        "      --storm N            duplicate ACKs in a row that count as a storm (default 10)\n";
+        "      --storm N            duplicate ACKs in a row that count as a storm\n"
+        "                           (default 10)\n";
 
 int nd_cli_parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out)
 {
@@ -78,9 +79,9 @@ int nd_cli_read_offload(const char *iface, struct nd_offload_set *set)
 const char nd_cli_journal_help[] =
         "      --journal-file F     read the saved journal file F (repeatable)\n"
         "      --journal-dir D      read the journal files in D (repeatable)\n"
-        "      --since T            only entries at or after T; T is \"YYYY-MM-DD [HH:MM[:SS]]\"\n"
-        "                           (local time, or ...Z for UTC), @SECONDS, -1h, -30m,\n"
-        "                           today, yesterday\n"
+        "      --since T            only entries at or after T; T is\n"
+        "                           \"YYYY-MM-DD [HH:MM[:SS]]\" (local time, or ...Z for\n"
+        "                           UTC), @SECONDS, -1h, -30m, today, yesterday\n"
         "      --until T            only entries at or before T\n"
         "      --smb-conf F         smb.conf to match denials to shares (default\n"
         "                           /etc/samba/smb.conf)\n"

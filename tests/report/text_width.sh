@@ -2,8 +2,8 @@
 # Every line of netdiag's text output fits the terminal: `netdiag analyze`
 # on each capture in tests/pcaps (*.pcap*, .xz ones decompressed first),
 # also with --brief; `netdiag offload lo`; `netdiag apparmor` and `analyze
-# --journal-file` on the journal fixtures — each at COLUMNS=80 and 100,
-# widths counted in characters (UTF-8), not bytes. On a pseudo-terminal
+# --journal-file` on the journal fixtures — each at COLUMNS=80 and 100
+# (every --help at 80), widths counted in characters (UTF-8), not bytes. On a pseudo-terminal
 # (script(1)), NO_COLOR and --no-color keep every escape sequence out, and
 # the terminal's own width is used when COLUMNS is not set.
 #
@@ -133,6 +133,12 @@ if ! awk 'length($0) > 60 { long = 1 } END { exit !long }' "$tmp/tty-70.txt"; th
 	echo "FAIL: a 70-column terminal got no line over 60 columns (width not used?)"
 	fail=1
 fi
+
+# ---- --help texts are fixed: 80 columns ----
+for cmd in "" analyze capture offload apparmor daemon; do
+	"$netdiag" $cmd --help >"$tmp/help.txt" 2>&1
+	check_width "netdiag $cmd --help" 80 "$tmp/help.txt"
+done
 
 # ---- netdiag offload ----
 for w in 80 100; do
