@@ -142,7 +142,8 @@ static char *vformat(const char *fmt, va_list ap)
 struct wrap {
 	struct nd_text_out *o;
 	int col, hang;
-	bool empty; /* nothing printed on this line after its indent and label */
+	bool empty;  /* nothing printed on this line after its indent and label */
+	bool inside; /* in a `code span` too long for one line, broken at its spaces */
 };
 
 static void wrap_newline(struct wrap *w)
@@ -153,15 +154,16 @@ static void wrap_newline(struct wrap *w)
 }
 
 /* Bytes of the next piece that stays on one line: a word, or a `code span`
- * with its spaces when it fits in maxw columns (else up to its first space). */
-static size_t token_len(const char *p, int maxw)
+ * with its spaces when it fits in maxw columns (else up to its first space).
+ * Inside a span already broken up, every space is a break. */
+static size_t token_len(const char *p, int maxw, bool inside)
 {
 	size_t n = 0, first_space = 0;
-	bool code = false;
+	bool code = inside;
 	for (; p[n] && p[n] != '\n'; n++) {
 		if (p[n] == '`')
 			code = !code;
-		else if (p[n] == ' ' && !code)
+		else if (p[n] == ' ' && (!code || inside))
 			break;
 		else if (p[n] == ' ' && !first_space)
 			first_space = n;
@@ -169,6 +171,14 @@ static size_t token_len(const char *p, int maxw)
 	if (first_space && (code || width_n(p, n) > maxw))
 		return first_space;
 	return n;
+}
+
+/* Whether a span is open after the piece: an odd number of backticks flips. */
+static bool inside_after(bool inside, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		inside ^= p[i] == '`';
+	return inside;
 }
 
 /* Prints a piece of tw columns, cutting it at line ends when it is longer
@@ -207,7 +217,7 @@ static void wrap_text(struct wrap *w, const char *p)
 		}
 		if (!*q)
 			break;
-		size_t len = token_len(q, width - w->hang);
+		size_t len = token_len(q, width - w->hang, w->inside);
 		int tw = width_n(q, len);
 		if (!w->empty && w->col + (int)sp + tw > width) {
 			wrap_newline(w);
@@ -216,6 +226,7 @@ static void wrap_text(struct wrap *w, const char *p)
 			w->col += (int)sp;
 		}
 		wrap_put(w, q, len, tw);
+		w->inside = inside_after(w->inside, q, len);
 		p = q + len;
 	}
 }

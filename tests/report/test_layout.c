@@ -266,6 +266,22 @@ static void test_wrap_code_span_and_spaces(void **state)
 	cap_close(&c);
 }
 
+static void test_wrap_code_span_too_long(void **state)
+{
+	(void)state;
+	struct capture c;
+	cap_open(&c, 40);
+	/* the first span cannot fit a line and breaks at its spaces; the words
+	 * after it are words again, and the second span stays whole */
+	nd_text_wrap(&c.o, 0, "",
+	             "run `one two three four five six seven eight nine ten eleven` then a b c d "
+	             "e `x y z`");
+	assert_string_equal(cap_text(&c), "run `one two three four five six seven\n"
+	                                  "eight nine ten eleven` then a b c d e\n"
+	                                  "`x y z`\n");
+	cap_close(&c);
+}
+
 static void test_wrap_colour_label_newline(void **state)
 {
 	(void)state;
@@ -344,6 +360,7 @@ int main(void)
 	        cmocka_unit_test(test_wrap_hanging_label),
 	        cmocka_unit_test(test_wrap_long_word),
 	        cmocka_unit_test(test_wrap_code_span_and_spaces),
+	        cmocka_unit_test(test_wrap_code_span_too_long),
 	        cmocka_unit_test(test_wrap_colour_label_newline),
 	        cmocka_unit_test(test_wrap_random_never_wider),
 	        cmocka_unit_test(test_units),
