@@ -381,7 +381,7 @@ static void problems_text(struct nd_text_out *o, const struct nd_apparmor_report
 		nd_text_wrapf(o, 2, "", "... %" PRIu64 " more", aa->problems_dropped);
 }
 
-void nd_report_apparmor_text(struct nd_text_out *o, const struct nd_apparmor_report *aa)
+void nd_report_apparmor_section(struct nd_text_out *o, const struct nd_apparmor_report *aa)
 {
 	nd_text_section(o, "AppArmor");
 	host_lines(o, aa);

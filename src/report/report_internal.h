@@ -74,7 +74,8 @@ void nd_text_wrapf(struct nd_text_out *o, int indent, const char *label, const c
  * priority is left out (ties: the rightmost) and the flexible ones widen
  * again as far as the room allows. A line under the table names the columns
  * left out. Should even the kept columns not fit at their min, every column
- * is cut as far as needed: no line is ever wider than o->width. */
+ * is cut as far as needed (and, were one column each still too much, the
+ * rightmost go): no line is ever wider than o->width. */
 #define ND_TEXT_CUT  "..."
 #define ND_TEXT_KEEP 100 /* a priority: never left out */
 enum nd_text_align { ND_TEXT_LEFT, ND_TEXT_RIGHT };
@@ -111,8 +112,8 @@ void nd_report_findings_text(struct nd_text_out *o, const struct nd_findings *fs
 /* The sections after TCP, each fitted to o->width: SMB (report_smb_text.c),
  * offload (report_offload.c), AppArmor (report_apparmor.c). */
 void nd_report_smb_section(struct nd_text_out *o, const struct nd_smb *smb);
-void nd_report_offload_text(struct nd_text_out *o, const struct nd_offload_set *set);
-void nd_report_apparmor_text(struct nd_text_out *o, const struct nd_apparmor_report *aa);
+void nd_report_offload_section(struct nd_text_out *o, const struct nd_offload_set *set);
+void nd_report_apparmor_section(struct nd_text_out *o, const struct nd_apparmor_report *aa);
 json_object *nd_report_offload_json(const struct nd_offload_set *set);
 
 /* "STATUS_ACCESS_DENIED", or the value in hex when the table lacks it. */

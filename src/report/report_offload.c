@@ -82,7 +82,7 @@ static void iface_text(struct nd_text_out *o, const struct nd_offload_iface *ifc
 	}
 }
 
-void nd_report_offload_text(struct nd_text_out *o, const struct nd_offload_set *set)
+void nd_report_offload_section(struct nd_text_out *o, const struct nd_offload_set *set)
 {
 	nd_text_section(o, "Offload");
 	for (size_t i = 0; i < set->n; i++)

@@ -215,9 +215,9 @@ int nd_report_text(FILE *out, const struct nd_report_input *in, const struct nd_
 		if (in->smb)
 			nd_report_smb_section(&o, in->smb);
 		if (in->offload)
-			nd_report_offload_text(&o, in->offload);
+			nd_report_offload_section(&o, in->offload);
 		if (in->apparmor)
-			nd_report_apparmor_text(&o, in->apparmor);
+			nd_report_apparmor_section(&o, in->apparmor);
 	}
 	nd_report_findings_text(&o, in->findings);
 	if (fflush(out) != 0)
