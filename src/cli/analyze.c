@@ -16,7 +16,8 @@
 #include "report/report.h"
 
 struct analyze_opts {
-	bool json, no_color, quiet;
+	struct nd_cli_output out;
+	bool quiet;
 	const char *ifaces[16];
 	size_t n_ifaces;
 	struct nd_cli_journal journal;
@@ -33,8 +34,8 @@ static void analyze_usage(FILE *out)
 	        "\n"
 	        "Options:\n"
 	        "      --json               one JSON document on stdout (schema: docs/json.md)\n"
-	        "      --no-color           no colour in the text report (default: colour on a "
-	        "terminal)\n"
+	        "%s"
+	        "%s"
 	        "  -q, --quiet              no progress bar on stderr\n"
 	        "      --iface IFACE        the capture host's interface (repeatable): adds its\n"
 	        "                           offload settings and MTU (and a bridge's ports) and\n"
@@ -45,19 +46,22 @@ static void analyze_usage(FILE *out)
 	        "%s"
 	        "  -h, --help               show this help\n"
 	        "\n"
+	        "%s"
+	        "\n"
 	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
 	        "or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
 	        "file: what was read before the damage is still analysed and reported).\n",
-	        nd_cli_journal_help, nd_cli_analysis_help);
+	        nd_cli_no_color_help, nd_cli_brief_help, nd_cli_journal_help, nd_cli_analysis_help,
+	        nd_cli_text_help);
 }
 
 /* 0: run; 1: help shown; -1: usage error. Sets *first_file. */
 static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_file)
 {
-	enum { OPT_JSON = 1000, OPT_NO_COLOR, OPT_IFACE };
+	enum { OPT_IFACE = 1000 };
 	static const struct option longopts[] = {
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	        ND_CLI_OUTPUT_LONGOPTS,
+	        ND_CLI_BRIEF_LONGOPT,
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"iface", required_argument, NULL, OPT_IFACE},
 	        ND_CLI_ANALYSIS_LONGOPTS,
@@ -69,12 +73,6 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = true;
-			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -90,7 +88,9 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 			analyze_usage(stdout);
 			return 1;
 		default: {
-			int r = nd_cli_analysis_option(c, optarg, &o->cfg);
+			int r = nd_cli_output_option(c, &o->out);
+			if (r == 0)
+				r = nd_cli_analysis_option(c, optarg, &o->cfg);
 			if (r == 0)
 				r = nd_cli_journal_option(c, optarg, &o->journal, "analyze");
 			if (r > 0)
@@ -221,8 +221,8 @@ int nd_cmd_analyze(int argc, char **argv)
 	        .apparmor = aa,
 	        .findings = &p.findings,
 	};
-	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
-	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
+	struct nd_report_options ro = nd_cli_report_options(&o.out);
+	int wr = o.out.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
 	int status = exit_status(input_error, &p.findings);
 	nd_pipeline_free(&p);
 	nd_offload_set_free(&offload);

@@ -19,7 +19,8 @@
 #include "report/report_apparmor.h"
 
 struct aa_opts {
-	bool json, no_color, follow;
+	bool follow;
+	struct nd_cli_output out;
 	struct nd_cli_journal j;
 };
 
@@ -35,9 +36,9 @@ static void apparmor_usage(FILE *out)
 	        "each running smbd/samba process.\n"
 	        "\n"
 	        "Options:\n"
-	        "      --json               one JSON document on stdout (schema: "
-	        "docs/apparmor.md)\n"
-	        "      --no-color           no colour in the text report\n"
+	        "      --json               one JSON document on stdout\n"
+	        "                           (schema: docs/apparmor.md)\n"
+	        "%s"
 	        "%s"
 	        "                           (default: the local system journal)\n"
 	        "  -f, --follow             keep reading new entries and print each new denial\n"
@@ -45,18 +46,19 @@ static void apparmor_usage(FILE *out)
 	        "      --no-confinement     do not query the running processes\n"
 	        "  -h, --help               show this help\n"
 	        "\n"
+	        "%s"
+	        "\n"
 	        "Exit status: 0 nothing at warning or above; 1 denials found (warning or above);\n"
 	        "2 usage or input error (a file that is not a journal, an unreadable or broken\n"
 	        "smb.conf: the rest is still read and reported).\n",
-	        nd_cli_journal_help);
+	        nd_cli_no_color_help, nd_cli_journal_help, nd_cli_text_help);
 }
 
 static int parse_args(int argc, char **argv, struct aa_opts *o)
 {
-	enum { OPT_JSON = 1000, OPT_NO_COLOR, OPT_NO_CONF };
+	enum { OPT_NO_CONF = 1000 };
 	static const struct option longopts[] = {
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	        ND_CLI_OUTPUT_LONGOPTS,
 	        {"follow", no_argument, NULL, 'f'},
 	        {"no-confinement", no_argument, NULL, OPT_NO_CONF},
 	        ND_CLI_JOURNAL_LONGOPTS,
@@ -67,12 +69,6 @@ static int parse_args(int argc, char **argv, struct aa_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = true;
-			break;
 		case 'f':
 			o->follow = true;
 			break;
@@ -83,7 +79,9 @@ static int parse_args(int argc, char **argv, struct aa_opts *o)
 			apparmor_usage(stdout);
 			return 1;
 		default: {
-			int r = nd_cli_journal_option(c, optarg, &o->j, "apparmor");
+			int r = nd_cli_output_option(c, &o->out);
+			if (r == 0)
+				r = nd_cli_journal_option(c, optarg, &o->j, "apparmor");
 			if (r > 0)
 				break;
 			if (r == 0)
@@ -114,8 +112,15 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static void follow(struct nd_apparmor_report *r, struct nd_journal *j, bool json)
+/* Prints each new denial as it arrives; with --json on stderr, since stdout
+ * carries only the final document. */
+static void follow(struct nd_apparmor_report *r, struct nd_journal *j,
+                   const struct nd_cli_output *out)
 {
+	FILE *f = out->json ? stderr : stdout;
+	struct nd_report_options ro = nd_cli_report_options(out);
+	if (out->json)
+		ro.width = nd_cli_term_width(STDERR_FILENO);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -127,11 +132,8 @@ static void follow(struct nd_apparmor_report *r, struct nd_journal *j, bool json
 			long row = nd_apparmor_add_entry(r, &e);
 			if (row < 0)
 				continue;
-			char line[1200];
-			nd_aa_denial_line(r, &r->denials[row], line, sizeof(line));
-			/* with --json, stdout carries only the final document */
-			fprintf(json ? stderr : stdout, "%s\n", line);
-			fflush(json ? stderr : stdout);
+			nd_report_apparmor_denial_text(f, &ro, r, &r->denials[row]);
+			fflush(f);
 		}
 		if (stop_requested || nd_journal_wait(j, 500000) < 0)
 			break;
@@ -163,7 +165,7 @@ int nd_cmd_apparmor(int argc, char **argv)
 	if (o.follow) {
 		if (o.j.ao.journal.since)
 			nd_apparmor_read_journal(r, j);
-		follow(r, j, o.json);
+		follow(r, j, &o.out);
 	} else {
 		nd_apparmor_read_journal(r, j);
 	}
@@ -175,8 +177,8 @@ int nd_cmd_apparmor(int argc, char **argv)
 	struct nd_diag_input din = {.apparmor = r};
 	nd_diag_run(&din, &fs);
 	struct nd_report_input in = {.command = "apparmor", .apparmor = r, .findings = &fs};
-	struct nd_report_options ro = {.color = !o.no_color && isatty(STDOUT_FILENO)};
-	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
+	struct nd_report_options ro = nd_cli_report_options(&o.out);
+	int wr = o.out.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
 	int status = exit_status(r, &fs);
 	nd_findings_free(&fs);
 	nd_apparmor_free(r);

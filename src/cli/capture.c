@@ -24,7 +24,8 @@
 struct capture_opts {
 	const char *iface;
 	const char *filter;
-	bool smb, json, no_color, quiet;
+	bool smb, quiet;
+	struct nd_cli_output out;
 	struct nd_capture_live_opts live;
 	bool no_promisc;
 	uint32_t duration_s, count, interval_s;
@@ -84,20 +85,23 @@ static void capture_usage(FILE *out)
 	        "  -w, --write FILE         also save the packets (pcapng if FILE ends in\n"
 	        "                           .pcapng, else pcap)\n"
 	        "      --rotate-size MB     start a new file past MB megabytes (FILE.N.ext)\n"
-	        "      --rotate-count N     keep N files, overwriting the oldest (like tcpdump "
-	        "-W)\n"
+	        "      --rotate-count N     keep N files, overwriting the oldest (like\n"
+	        "                           tcpdump -W)\n"
 	        "      --user NAME          drop root privileges to NAME once the capture is open\n"
 	        "Report:\n"
 	        "      --json               JSON report on stdout (schema: docs/json.md)\n"
-	        "      --no-color           no colour in the text report\n"
+	        "%s"
+	        "%s"
 	        "  -q, --quiet              no live status line on stderr\n"
 	        "%s"
 	        "  -h, --help               show this help\n"
 	        "\n"
+	        "%s"
+	        "\n"
 	        "Needs the CAP_NET_RAW capability (root). Exit status: 0 nothing at warning or\n"
 	        "above; 1 findings at warning or above; 2 usage error or the capture failed\n"
 	        "(what was captured before is still reported).\n",
-	        nd_cli_analysis_help);
+	        nd_cli_no_color_help, nd_cli_brief_help, nd_cli_analysis_help, nd_cli_text_help);
 }
 
 enum {
@@ -114,8 +118,6 @@ enum {
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_COUNT,
 	OPT_USER,
-	OPT_JSON,
-	OPT_NO_COLOR,
 };
 
 static int capture_option(int c, const char *arg, struct capture_opts *o)
@@ -156,17 +158,13 @@ static int capture_option(int c, const char *arg, struct capture_opts *o)
 	case OPT_USER:
 		o->user = arg;
 		return 0;
-	case OPT_JSON:
-		o->json = true;
-		return 0;
-	case OPT_NO_COLOR:
-		o->no_color = true;
-		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
 	default: {
-		int r = nd_cli_analysis_option(c, arg, &o->cfg);
+		int r = nd_cli_output_option(c, &o->out);
+		if (r == 0)
+			r = nd_cli_analysis_option(c, arg, &o->cfg);
 		if (r == 0)
 			fprintf(stderr, "netdiag capture: try 'netdiag capture --help'\n");
 		return r > 0 ? 0 : -1;
@@ -192,8 +190,8 @@ static int parse_args(int argc, char **argv, struct capture_opts *o)
 	        {"rotate-size", required_argument, NULL, OPT_ROTATE_SIZE},
 	        {"rotate-count", required_argument, NULL, OPT_ROTATE_COUNT},
 	        {"user", required_argument, NULL, OPT_USER},
-	        {"json", no_argument, NULL, OPT_JSON},
-	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	        ND_CLI_OUTPUT_LONGOPTS,
+	        ND_CLI_BRIEF_LONGOPT,
 	        {"quiet", no_argument, NULL, 'q'},
 	        ND_CLI_ANALYSIS_LONGOPTS,
 	        {"help", no_argument, NULL, 'h'},
@@ -298,11 +296,10 @@ static int window_report(struct capture_run *run)
 	        .offload = run->p.offload,
 	        .findings = &run->p.findings,
 	};
-	struct nd_report_options ro = {
-	        .color = !run->o->no_color && isatty(STDOUT_FILENO),
-	        .one_line = run->o->interval_s > 0,
-	};
-	int rc = run->o->json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
+	struct nd_report_options ro = nd_cli_report_options(&run->o->out);
+	ro.one_line = run->o->interval_s > 0;
+	int rc = run->o->out.json ? nd_report_json(stdout, &in, &ro)
+	                          : nd_report_text(stdout, &in, &ro);
 	fflush(stdout);
 	run->last_findings = run->p.findings.count;
 	run->have_findings = true;
@@ -326,6 +323,22 @@ static int window_next(struct capture_run *run, bool last, int *status)
 	return nd_pipeline_init(&run->p, &run->o->cfg);
 }
 
+#define STATUS_PART 48
+
+/* Joins the parts with two spaces, in order, as long as they fit the
+ * terminal: the first ones matter most. */
+static void join_fitting(char *line, size_t len, char (*part)[STATUS_PART], size_t n_parts)
+{
+	size_t n = 0, room = (size_t)nd_cli_term_width(STDERR_FILENO) - 1;
+	line[0] = 0;
+	for (size_t i = 0; i < n_parts; i++) {
+		size_t need = strlen(part[i]) + (n ? 2 : 0);
+		if (n + need > room || n + need >= len)
+			break;
+		n += (size_t)snprintf(line + n, len - n, "%s%s", n ? "  " : "", part[i]);
+	}
+}
+
 static void status_line(struct capture_run *run, nd_ns elapsed)
 {
 	const struct nd_capture_file_info *f = &run->live.files[0];
@@ -339,13 +352,20 @@ static void status_line(struct capture_run *run, nd_ns elapsed)
 	char findings[32] = "-";
 	if (run->have_findings)
 		snprintf(findings, sizeof(findings), "%zu", run->last_findings);
-	fprintf(stderr,
-	        "\r\033[K%s %5.0fs  %llu pkts  %.1f MB  drops %llu  flows %u  SMB %llu ops/s  "
-	        "WRITE p99 %.1f ms  findings %s",
-	        f->path, nd_ns_to_sec(elapsed), (unsigned long long)f->packets,
-	        (double)f->wire_bytes / 1e6, (unsigned long long)(f->drops_kernel + f->drops_if),
-	        nd_tcp_active_flows(run->p.tcp), (unsigned long long)rate, nd_ns_to_ms(p99),
-	        findings);
+	/* most telling first: what does not fit the terminal is left out */
+	char part[8][STATUS_PART];
+	snprintf(part[0], sizeof(part[0]), "%.32s %.0fs", f->path, nd_ns_to_sec(elapsed));
+	snprintf(part[1], sizeof(part[1]), "drops %llu",
+	         (unsigned long long)(f->drops_kernel + f->drops_if));
+	snprintf(part[2], sizeof(part[2]), "WRITE p99 %.1f ms", nd_ns_to_ms(p99));
+	snprintf(part[3], sizeof(part[3]), "findings %s", findings);
+	snprintf(part[4], sizeof(part[4]), "SMB %llu ops/s", (unsigned long long)rate);
+	snprintf(part[5], sizeof(part[5]), "%llu pkts", (unsigned long long)f->packets);
+	snprintf(part[6], sizeof(part[6]), "%.1f MB", (double)f->wire_bytes / 1e6);
+	snprintf(part[7], sizeof(part[7]), "flows %u", nd_tcp_active_flows(run->p.tcp));
+	char line[512];
+	join_fitting(line, sizeof(line), part, ND_ARRAY_LEN(part));
+	nd_status_draw(line);
 }
 
 static void install_signals(void)

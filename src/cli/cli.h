@@ -32,5 +32,9 @@ void nd_progress_init(struct nd_progress *p, bool enabled, uint64_t total_size);
 void nd_progress_update(struct nd_progress *p, uint64_t pos_in_file, const char *name);
 void nd_progress_file_done(struct nd_progress *p, uint64_t file_size);
 void nd_progress_clear(struct nd_progress *p);
+/* Redraws the one-line status on stderr (a terminal) with text, cut to the
+ * terminal's width less one column: a line that reached the last column
+ * would wrap, and the next redraw would leave the old one behind. */
+void nd_status_draw(const char *text);
 
 #endif

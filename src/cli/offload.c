@@ -10,13 +10,15 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "diag/diag.h"
 #include "diag/rules_offload.h"
 #include "offload/offload.h"
 #include "report/report.h"
 
 struct offload_opts {
-	bool json, all, no_color;
+	bool all;
+	struct nd_cli_output out;
 };
 
 static void offload_usage(FILE *out)
@@ -31,11 +33,13 @@ static void offload_usage(FILE *out)
 	        "with different MTUs, LRO on an interface that forwards.\n"
 	        "\n"
 	        "Options:\n"
-	        "      --all          every interface of this network namespace\n"
-	        "      --json         one JSON document on stdout, with every feature the\n"
-	        "                     kernel reports (schema: docs/offload.md)\n"
-	        "      --no-color     no colour in the text report\n"
-	        "  -h, --help         show this help\n"
+	        "      --all                every interface of this network namespace\n"
+	        "      --json               one JSON document on stdout, with every feature the\n"
+	        "                           kernel reports (schema: docs/offload.md)\n"
+	        "%s"
+	        "  -h, --help               show this help\n"
+	        "\n"
+	        "%s"
 	        "\n"
 	        "Environment: NETDIAG_ETHTOOL_IOCTL=1 reads features with the SIOCETHTOOL ioctl\n"
 	        "instead of ethtool netlink (used automatically on kernels before 5.7).\n"
@@ -43,17 +47,17 @@ static void offload_usage(FILE *out)
 	        "Exit status: 0 nothing at warning or above; 1 findings at warning or above;\n"
 	        "2 usage error, or an interface could not be read (unknown interface, no\n"
 	        "permission, netlink error: one line on stderr each; the others are still\n"
-	        "reported).\n");
+	        "reported).\n",
+	        nd_cli_no_color_help, nd_cli_text_help);
 }
 
 /* 0: run; 1: help shown; -1: usage error. */
 static int parse_args(int argc, char **argv, struct offload_opts *o, int *first)
 {
-	enum { OPT_JSON = 1000, OPT_ALL, OPT_NO_COLOR };
+	enum { OPT_ALL = 1000 };
 	static const struct option longopts[] = {
-	        {"json", no_argument, NULL, OPT_JSON},
+	        ND_CLI_OUTPUT_LONGOPTS,
 	        {"all", no_argument, NULL, OPT_ALL},
-	        {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -61,19 +65,15 @@ static int parse_args(int argc, char **argv, struct offload_opts *o, int *first)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON:
-			o->json = true;
-			break;
 		case OPT_ALL:
 			o->all = true;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = true;
 			break;
 		case 'h':
 			offload_usage(stdout);
 			return 1;
 		default:
+			if (nd_cli_output_option(c, &o->out))
+				break;
 			fprintf(stderr, "netdiag offload: try 'netdiag offload --help'\n");
 			return -1;
 		}
@@ -137,8 +137,8 @@ int nd_cmd_offload(int argc, char **argv)
 	struct nd_diag_input din = {.offload = &set};
 	nd_diag_run(&din, &fs);
 	struct nd_report_input in = {.command = "offload", .offload = &set, .findings = &fs};
-	struct nd_report_options ro = {.color = !o.no_color && !o.json && isatty(STDOUT_FILENO)};
-	int wr = o.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
+	struct nd_report_options ro = nd_cli_report_options(&o.out);
+	int wr = o.out.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
 	bool any;
 	enum nd_severity max = nd_findings_max_severity(&fs, &any);
 	int status = set.n_errs                     ? ND_EXIT_USAGE

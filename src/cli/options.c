@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -19,7 +21,8 @@ const char nd_cli_analysis_help[] =
         "                           (default 100)\n"
         "      --mtu N              MTU whose MSS judges oversized TCP segments when the\n"
         "                           handshake was not captured (default 1500)\n"
-        "      --storm N            duplicate ACKs in a row that count as a storm (default 10)\n";
+        "      --storm N            duplicate ACKs in a row that count as a storm\n"
+        "                           (default 10)\n";
 
 int nd_cli_parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out)
 {
@@ -76,9 +79,9 @@ int nd_cli_read_offload(const char *iface, struct nd_offload_set *set)
 const char nd_cli_journal_help[] =
         "      --journal-file F     read the saved journal file F (repeatable)\n"
         "      --journal-dir D      read the journal files in D (repeatable)\n"
-        "      --since T            only entries at or after T; T is \"YYYY-MM-DD [HH:MM[:SS]]\"\n"
-        "                           (local time, or ...Z for UTC), @SECONDS, -1h, -30m,\n"
-        "                           today, yesterday\n"
+        "      --since T            only entries at or after T; T is\n"
+        "                           \"YYYY-MM-DD [HH:MM[:SS]]\" (local time, or ...Z for\n"
+        "                           UTC), @SECONDS, -1h, -30m, today, yesterday\n"
         "      --until T            only entries at or before T\n"
         "      --smb-conf F         smb.conf to match denials to shares (default\n"
         "                           /etc/samba/smb.conf)\n"
@@ -153,4 +156,57 @@ bool nd_cli_print_apparmor_problems(const struct nd_apparmor_report *r)
 		        (unsigned long long)r->skipped, r->skipped == 1 ? "" : "s",
 		        r->skipped == 1 ? "was" : "were");
 	return r->input_error;
+}
+
+const char nd_cli_no_color_help[] =
+        "      --no-color           no colour in the text report (default: colour on a\n"
+        "                           terminal unless NO_COLOR is set)\n";
+const char nd_cli_brief_help[] =
+        "      --brief              text report: only the findings and the verdict\n";
+const char nd_cli_text_help[] =
+        "Text lines fit $COLUMNS (a number >= 40), else the terminal's width, else 100\n"
+        "columns; tables leave out their least important columns first (--json has all).\n";
+
+int nd_cli_output_option(int c, struct nd_cli_output *out)
+{
+	switch (c) {
+	case ND_OPT_JSON:
+		out->json = true;
+		return 1;
+	case ND_OPT_NO_COLOR:
+		out->no_color = true;
+		return 1;
+	case ND_OPT_BRIEF:
+		out->brief = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int nd_cli_term_width(int fd)
+{
+	const char *env = getenv("COLUMNS");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long v = strtol(env, &end, 10);
+		if (!errno && !*end && v >= 40 && v <= 100000)
+			return (int)v;
+	}
+	struct winsize ws;
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 100;
+}
+
+struct nd_report_options nd_cli_report_options(const struct nd_cli_output *out)
+{
+	const char *no_color = getenv("NO_COLOR");
+	bool env_off = no_color && *no_color;
+	return (struct nd_report_options){
+	        .color = !out->json && !out->no_color && !env_off && isatty(STDOUT_FILENO),
+	        .width = nd_cli_term_width(STDOUT_FILENO),
+	        .brief = out->brief,
+	};
 }

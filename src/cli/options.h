@@ -9,6 +9,7 @@
 #include "apparmor/apparmor.h"
 #include "offload/offload.h"
 #include "pipeline/pipeline.h"
+#include "report/report.h"
 
 enum {
 	ND_OPT_MAX_FLOWS = 1100,
@@ -53,6 +54,40 @@ int nd_cli_journal_option(int c, const char *arg, struct nd_cli_journal *j, cons
  * broken smb.conf lines, skipped records) one line each; true when one is
  * an input error (exit status 2). */
 bool nd_cli_print_apparmor_problems(const struct nd_apparmor_report *r);
+
+/* How the report is written, shared by analyze, capture, offload and
+ * apparmor: --json and --no-color (every one), --brief (analyze, capture). */
+enum {
+	ND_OPT_JSON = 1300,
+	ND_OPT_NO_COLOR,
+	ND_OPT_BRIEF,
+};
+struct nd_cli_output {
+	bool json, no_color, brief;
+};
+#define ND_CLI_OUTPUT_LONGOPTS                                                                     \
+	{"json", no_argument, NULL, ND_OPT_JSON},                                                  \
+	{                                                                                          \
+		"no-color", no_argument, NULL, ND_OPT_NO_COLOR                                     \
+	}
+#define ND_CLI_BRIEF_LONGOPT                                                                       \
+	{                                                                                          \
+		"brief", no_argument, NULL, ND_OPT_BRIEF                                           \
+	}
+/* Help lines: --no-color; --brief; the sentence on the text width and
+ * colour for the end of a usage text. */
+extern const char nd_cli_no_color_help[];
+extern const char nd_cli_brief_help[];
+extern const char nd_cli_text_help[];
+/* 1: c was an output option and is applied; 0: not one. */
+int nd_cli_output_option(int c, struct nd_cli_output *out);
+/* The report options for stdout: colour unless --json, --no-color, NO_COLOR
+ * set and not empty (https://no-color.org) or stdout is not a terminal;
+ * the width of nd_cli_term_width(STDOUT_FILENO); --brief. */
+struct nd_report_options nd_cli_report_options(const struct nd_cli_output *out);
+/* Columns of text lines written to fd: $COLUMNS when it is a number >= 40,
+ * else the terminal's width when fd is a terminal, else 100. */
+int nd_cli_term_width(int fd);
 
 /* Entries for a getopt_long option table. */
 #define ND_CLI_ANALYSIS_LONGOPTS                                                                   \

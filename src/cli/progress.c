@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 #define REDRAW_NS 200000000ull
 #define BAR_WIDTH 30
@@ -20,26 +22,48 @@ void nd_progress_init(struct nd_progress *p, bool enabled, uint64_t total_size)
 	p->start_ns = now_ns();
 }
 
+void nd_status_draw(const char *text)
+{
+	int room = nd_cli_term_width(STDERR_FILENO) - 1, cols = 0;
+	size_t n = 0;
+	/* whole UTF-8 characters only (the name is a file's) */
+	for (; text[n]; n++) {
+		if ((text[n] & 0xC0) == 0x80)
+			continue;
+		if (cols == room)
+			break;
+		cols++;
+	}
+	fprintf(stderr, "\r%.*s\033[K", (int)n, text);
+}
+
 static void draw(struct nd_progress *p, uint64_t done, uint64_t t, const char *name)
 {
 	double secs = (double)(t - p->start_ns) / 1e9;
 	double rate = secs > 0 ? (double)done / secs : 0;
+	char line[256];
 	if (!p->total_size) {
-		fprintf(stderr, "\r%-24.24s %10.1f MB  %7.1f MB/s ", name, (double)done / 1e6,
-		        rate / 1e6);
+		snprintf(line, sizeof(line), "%-24.24s %10.1f MB  %7.1f MB/s", name,
+		         (double)done / 1e6, rate / 1e6);
+		nd_status_draw(line);
 		return;
 	}
 	double frac = (double)done / (double)p->total_size;
 	if (frac > 1)
 		frac = 1;
-	int fill = (int)(frac * BAR_WIDTH);
+	/* the bar takes what the name, percentage, rate and ETA (59 columns) leave */
+	int bar_w = nd_cli_term_width(STDERR_FILENO) - 1 - 59;
+	bar_w = bar_w > BAR_WIDTH ? BAR_WIDTH : bar_w < 0 ? 0 : bar_w;
+	int fill = (int)(frac * bar_w);
 	char bar[BAR_WIDTH + 1];
-	for (int i = 0; i < BAR_WIDTH; i++)
+	for (int i = 0; i < bar_w; i++)
 		bar[i] = i < fill ? '#' : '.';
-	bar[BAR_WIDTH] = 0;
+	bar[bar_w] = 0;
 	double eta = rate > 0 ? (double)(p->total_size - done) / rate : 0;
-	fprintf(stderr, "\r%-24.24s [%s] %5.1f%%  %7.1f MB/s  ETA %d:%02d ", name, bar, frac * 100,
-	        rate / 1e6, (int)eta / 60, (int)eta % 60);
+	snprintf(line, sizeof(line), "%-24.24s %s%s%s%5.1f%%  %7.1f MB/s  ETA %d:%02d", name,
+	         bar_w ? "[" : "", bar, bar_w ? "] " : "", frac * 100, rate / 1e6, (int)eta / 60,
+	         (int)eta % 60);
+	nd_status_draw(line);
 }
 
 void nd_progress_update(struct nd_progress *p, uint64_t pos_in_file, const char *name)

@@ -30,8 +30,12 @@ struct nd_report_input {
 struct nd_report_options {
 	bool color;    /* ANSI colour in text output */
 	bool one_line; /* JSON on a single line (one document per line) */
-	int width;     /* text: columns to fit; 0 = 100 */
-	bool brief;    /* text: only the verdict and the findings */
+	/* Text: columns every line fits in (the terminal's width); 0 means 100,
+	 * less than 40 counts as 40. */
+	int width;
+	/* Text: only the header and the findings (with the verdict), without the
+	 * capture, TCP, SMB, offload and AppArmor sections. */
+	bool brief;
 };
 
 /* 0 on success, -1 on a write error. */

@@ -219,124 +219,184 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 	return o;
 }
 
-static void text_section(struct nd_text_out *o, const struct nd_apparmor_report *aa)
+/* ---- text ---- */
+
+static void warning_line(struct nd_text_out *o, const char *text)
+{
+	char label[48];
+	snprintf(label, sizeof(label), "%swarning:%s    ", nd_text_sgr(o, ND_SGR_YELLOW),
+	         nd_text_sgr(o, ND_SGR_RESET));
+	nd_text_wrap(o, 2, label, text);
+}
+
+static void confinement_line(struct nd_text_out *o, const struct nd_apparmor_report *aa,
+                             const struct nd_aa_confinement *c)
+{
+	if (c->label[0] && strcmp(c->label, "unconfined"))
+		nd_text_wrapf(o, 2, "samba:      ", "%s (pid %d) is confined by profile %s (%s)",
+		              c->comm, c->pid, c->label, c->mode);
+	else if (c->label[0])
+		nd_text_wrapf(o, 2, "samba:      ", "%s (pid %d) is unconfined", c->comm, c->pid);
+	else if (aa->enabled != 1)
+		nd_text_wrapf(o, 2, "samba:      ", "%s (pid %d) is not confined: AppArmor is off",
+		              c->comm, c->pid);
+	else
+		nd_text_wrapf(o, 2, "samba:      ", "%s (pid %d): confinement unknown (%s)",
+		              c->comm, c->pid, strerror(c->error));
+}
+
+static void host_lines(struct nd_text_out *o, const struct nd_apparmor_report *aa)
+{
+	if (aa->enabled >= 0)
+		nd_text_wrap(o, 2, "kernel:     ", aa->enabled_detail);
+	if (aa->audit_disabled)
+		warning_line(o, "the kernel runs with audit=0: AppArmor cannot log any denial");
+	if (aa->enabled < 0)
+		return;
+	if (!aa->n_confinement)
+		nd_text_wrap(o, 2, "samba:      ", "no smbd/samba process is running here");
+	for (size_t i = 0; i < aa->n_confinement; i++)
+		confinement_line(o, aa, &aa->confinement[i]);
+}
+
+static void journal_lines(struct nd_text_out *o, const struct nd_apparmor_report *aa)
 {
 	char t1[64], t2[64];
-	nd_text_printf(o, "\n%sAppArmor%s\n", nd_text_sgr(o, ND_SGR_BOLD),
-	               nd_text_sgr(o, ND_SGR_RESET));
-	if (aa->enabled >= 0)
-		nd_text_printf(o, "  kernel:     %s\n", aa->enabled_detail);
-	if (aa->audit_disabled)
-		nd_text_printf(
-		        o,
-		        "  %swarning:%s   the kernel runs with audit=0: AppArmor cannot log any "
-		        "denial\n",
-		        nd_text_sgr(o, ND_SGR_YELLOW), nd_text_sgr(o, ND_SGR_RESET));
-	if (aa->enabled >= 0) {
-		if (!aa->n_confinement)
-			nd_text_printf(o, "  samba:      no smbd/samba process is running here\n");
-		for (size_t i = 0; i < aa->n_confinement; i++) {
-			const struct nd_aa_confinement *c = &aa->confinement[i];
-			if (c->label[0] && strcmp(c->label, "unconfined"))
-				nd_text_printf(o,
-				               "  samba:      %s (pid %d) is confined by profile "
-				               "%s (%s)\n",
-				               c->comm, c->pid, c->label, c->mode);
-			else if (c->label[0])
-				nd_text_printf(o, "  samba:      %s (pid %d) is unconfined\n",
-				               c->comm, c->pid);
-			else if (aa->enabled != 1)
-				nd_text_printf(o,
-				               "  samba:      %s (pid %d) is not confined: "
-				               "AppArmor is off\n",
-				               c->comm, c->pid);
-			else
-				nd_text_printf(
-				        o, "  samba:      %s (pid %d): confinement unknown (%s)\n",
-				        c->comm, c->pid, strerror(c->error));
-		}
-	}
-	nd_text_printf(o,
-	               "  journal:    %" PRIu64 " entries, %" PRIu64 " AppArmor records (%" PRIu64
-	               " denied), %" PRIu64 " duplicates from a second route, %" PRIu64
-	               " skipped\n",
-	               aa->entries, aa->records,
-	               aa->by_event[ND_AA_EV_DENIED] + aa->by_event[ND_AA_EV_KILLED],
-	               aa->duplicates, aa->skipped);
+	nd_text_wrapf(o, 2, "journal:    ",
+	              "%" PRIu64 " entries, %" PRIu64 " AppArmor records (%" PRIu64
+	              " denied), %" PRIu64 " duplicates from a second route, %" PRIu64 " skipped",
+	              aa->entries, aa->records,
+	              aa->by_event[ND_AA_EV_DENIED] + aa->by_event[ND_AA_EV_KILLED], aa->duplicates,
+	              aa->skipped);
 	if (aa->first_ts)
-		nd_text_printf(o, "  time:       %s .. %s\n",
-		               nd_report_time(aa->first_ts, t1, sizeof(t1)),
-		               nd_report_time(aa->last_ts, t2, sizeof(t2)));
-	if (aa->lost_notices)
-		nd_text_printf(o,
-		               "  %swarning:%s   the kernel dropped %" PRIu64
-		               " audit messages: the counts are lower bounds\n",
-		               nd_text_sgr(o, ND_SGR_YELLOW), nd_text_sgr(o, ND_SGR_RESET),
-		               aa->lost_notices);
-	if (aa->conf) {
-		size_t with_path = 0;
-		for (size_t i = 0; i < aa->conf->n_shares; i++)
-			with_path += aa->conf->shares[i].path && aa->conf->shares[i].path[0];
-		if (aa->conf->loaded)
-			nd_text_printf(
-			        o, "  smb.conf:   %s: %zu shares with a path, %zu include files\n",
-			        aa->conf->path, with_path, aa->conf->includes);
-		else
-			nd_text_printf(
-			        o, "  smb.conf:   %s not read: denials are not matched to shares\n",
-			        aa->conf->path);
+		nd_text_wrapf(o, 2, "time:       ", "%s .. %s",
+		              nd_report_time(aa->first_ts, t1, sizeof(t1)),
+		              nd_report_time(aa->last_ts, t2, sizeof(t2)));
+	if (aa->lost_notices) {
+		char msg[128];
+		snprintf(msg, sizeof(msg),
+		         "the kernel dropped %" PRIu64
+		         " audit messages: the counts are lower bounds",
+		         aa->lost_notices);
+		warning_line(o, msg);
 	}
+	if (!aa->conf)
+		return;
+	size_t with_path = 0;
+	for (size_t i = 0; i < aa->conf->n_shares; i++)
+		with_path += aa->conf->shares[i].path && aa->conf->shares[i].path[0];
+	if (aa->conf->loaded)
+		nd_text_wrapf(o, 2, "smb.conf:   ", "%s: %zu shares with a path, %zu include files",
+		              aa->conf->path, with_path, aa->conf->includes);
+	else
+		nd_text_wrapf(o, 2,
+		              "smb.conf:   ", "%s not read: denials are not matched to shares",
+		              aa->conf->path);
+}
+
+/* nd_text_wrap_hang of a formatted text. */
+static void wrap_hangf(struct nd_text_out *o, int indent, int hang, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+static void wrap_hangf(struct nd_text_out *o, int indent, int hang, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = NULL;
+	int n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		o->err = -1;
+		return;
+	}
+	nd_text_wrap_hang(o, indent, hang, "", text);
+	free(text);
+}
+
+static void subsection(struct nd_text_out *o, const char *title)
+{
+	nd_text_printf(o, "\n  %s%s%s\n", nd_text_sgr(o, ND_SGR_BOLD), title,
+	               nd_text_sgr(o, ND_SGR_RESET));
+}
+
+/* One (share, profile) group: what was denied, the paths, and the fix with
+ * the override rule on a line of its own so that it can be copied whole. */
+static void group_text(struct nd_text_out *o, const struct nd_apparmor_report *aa,
+                       const struct nd_aa_group *g)
+{
+	const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
+	wrap_hangf(o, 2, 6, "[%s%s%s] %s  profile %s", s->name, s->user ? " " : "",
+	           s->user ? s->user : "", s->pattern ? s->glob : nd_smbconf_share_dir(s),
+	           g->profile);
+	nd_text_wrapf(o, 6, "denials: ", "%" PRIu64 "  %s  denied %s  pid %s", g->count,
+	              g->operations ? g->operations : "", g->denied ? g->denied : "-",
+	              g->pids ? g->pids : "?");
+	nd_text_wrap(o, 6, "paths:   ", g->paths ? g->paths : "");
+	nd_text_wrapf(o, 6, "fix:     ", "add to %s:", g->fix.local_file);
+	nd_text_wrap(o, 17, "", g->fix.rule);
+	nd_text_wrapf(o, 15, "", "then run: %s", g->fix.reload);
+}
+
+static void groups_text(struct nd_text_out *o, const struct nd_apparmor_report *aa)
+{
 	bool any = false;
 	for (size_t i = 0; i < aa->n_groups; i++) {
-		const struct nd_aa_group *g = &aa->groups[i];
-		if (g->share < 0)
+		if (aa->groups[i].share < 0)
 			continue;
 		if (!any)
-			nd_text_printf(o, "\n  %sDenials inside shares%s\n",
-			               nd_text_sgr(o, ND_SGR_BOLD), nd_text_sgr(o, ND_SGR_RESET));
+			subsection(o, "Denials inside shares");
 		any = true;
-		const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
-		nd_text_printf(o,
-		               "  [%s%s%s%s] %s  profile %s  %" PRIu64
-		               " denial%s  %s  denied %s  pid %s\n",
-		               s->name, s->user ? " " : "", s->user ? s->user : "", "",
-		               s->pattern ? s->glob : nd_smbconf_share_dir(s), g->profile, g->count,
-		               g->count == 1 ? "" : "s", g->operations ? g->operations : "",
-		               g->denied ? g->denied : "-", g->pids ? g->pids : "?");
-		nd_text_printf(o, "      paths: %s\n", g->paths ? g->paths : "");
-		nd_text_printf(o, "      fix:   add `%s` to %s; then %s\n", g->fix.rule,
-		               g->fix.local_file, g->fix.reload);
+		group_text(o, aa, &aa->groups[i]);
 	}
-	any = false;
+}
+
+static void outside_text(struct nd_text_out *o, const struct nd_apparmor_report *aa)
+{
+	bool any = false;
 	for (size_t i = 0; i < aa->n_denials; i++) {
 		const struct nd_aa_denial *d = &aa->denials[i];
 		if (d->share >= 0)
 			continue;
 		if (!any)
-			nd_text_printf(o, "\n  %sDenials outside shares%s\n",
-			               nd_text_sgr(o, ND_SGR_BOLD), nd_text_sgr(o, ND_SGR_RESET));
+			subsection(o, "Denials outside shares");
 		any = true;
 		char line[1024];
 		nd_aa_denial_line(aa, d, line, sizeof(line));
-		nd_text_printf(o, "  %s\n", line);
-	}
-	if (aa->n_problems) {
-		nd_text_printf(o, "\n  %sInput problems%s\n", nd_text_sgr(o, ND_SGR_BOLD),
-		               nd_text_sgr(o, ND_SGR_RESET));
-		for (size_t i = 0; i < aa->n_problems; i++) {
-			const struct nd_aa_problem *p = &aa->problems[i];
-			if (p->line)
-				nd_text_printf(o, "  %s:%ld: %s\n", p->source, p->line, p->message);
-			else
-				nd_text_printf(o, "  %s: %s\n", p->source, p->message);
-		}
-		if (aa->problems_dropped)
-			nd_text_printf(o, "  ... %" PRIu64 " more\n", aa->problems_dropped);
+		nd_text_wrap_hang(o, 2, 4, "", line);
 	}
 }
 
-void nd_report_apparmor_text(FILE *out, bool color, const struct nd_apparmor_report *aa)
+static void problems_text(struct nd_text_out *o, const struct nd_apparmor_report *aa)
 {
-	struct nd_text_out o = {.f = out, .color = color};
-	text_section(&o, aa);
+	if (!aa->n_problems)
+		return;
+	subsection(o, "Input problems");
+	for (size_t i = 0; i < aa->n_problems; i++) {
+		const struct nd_aa_problem *p = &aa->problems[i];
+		char line[32] = "";
+		if (p->line)
+			snprintf(line, sizeof(line), ":%ld", p->line);
+		wrap_hangf(o, 2, 4, "%s%s: %s", p->source, line, p->message);
+	}
+	if (aa->problems_dropped)
+		nd_text_wrapf(o, 2, "", "... %" PRIu64 " more", aa->problems_dropped);
+}
+
+void nd_report_apparmor_section(struct nd_text_out *o, const struct nd_apparmor_report *aa)
+{
+	nd_text_section(o, "AppArmor");
+	host_lines(o, aa);
+	journal_lines(o, aa);
+	groups_text(o, aa);
+	outside_text(o, aa);
+	problems_text(o, aa);
+}
+
+void nd_report_apparmor_denial_text(FILE *out, const struct nd_report_options *opt,
+                                    const struct nd_apparmor_report *aa,
+                                    const struct nd_aa_denial *d)
+{
+	struct nd_text_out o = nd_text_out_make(out, opt);
+	char line[1200];
+	nd_aa_denial_line(aa, d, line, sizeof(line));
+	nd_text_wrap_hang(&o, 0, 2, "", line);
 }

@@ -11,8 +11,13 @@
 
 #include "apparmor/apparmor.h"
 #include "diag/diag.h"
+#include "report/report.h"
 
 json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa);
-void nd_report_apparmor_text(FILE *out, bool color, const struct nd_apparmor_report *aa);
+/* One denial as `netdiag apparmor --follow` prints it when it arrives,
+ * wrapped at opt's width (NULL: the default width). */
+void nd_report_apparmor_denial_text(FILE *out, const struct nd_report_options *opt,
+                                    const struct nd_apparmor_report *aa,
+                                    const struct nd_aa_denial *d);
 
 #endif

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -63,15 +62,6 @@ const char *nd_report_time(nd_ns t, char *buf, size_t len)
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, len, "%s.%06ldZ", base, usec);
 	return buf;
-}
-
-void nd_text_printf(struct nd_text_out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (vfprintf(o->f, fmt, ap) < 0)
-		o->err = -1;
-	va_end(ap);
 }
 
 const char *nd_report_status_name(uint32_t st, char *buf, size_t len)

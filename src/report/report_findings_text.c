@@ -11,79 +11,9 @@
 
 #define VERDICT_LISTED 3 /* causes in the verdict lines; the findings have all */
 
-static int text_width(const struct nd_text_out *o)
-{
-	return o->width >= 40 ? o->width : 100;
-}
-
-/* Columns that n bytes of p take: colour escapes take none, a UTF-8
- * character one. */
-static int vis_width(const char *p, int n)
-{
-	int w = 0;
-	for (int i = 0; i < n; i++) {
-		if (p[i] == '\033') {
-			while (i < n && p[i] != 'm')
-				i++;
-			continue;
-		}
-		if (((unsigned char)p[i] & 0xC0) != 0x80)
-			w++;
-	}
-	return w;
-}
-
-/* Bytes of p (at most n) that fill cols columns, ending on a character. */
-static int vis_bytes(const char *p, int n, int cols)
-{
-	int i = 0;
-	for (int w = 0; i < n; i++) {
-		if (((unsigned char)p[i] & 0xC0) != 0x80 && w++ == cols)
-			break;
-	}
-	return i;
-}
-
-/* Word-wraps text at the width under indent, label first. Breaks at spaces;
- * a word longer than the line is cut. */
-static void wrap(struct nd_text_out *o, int indent, const char *label, const char *text)
-{
-	int width = text_width(o), start = indent + vis_width(label, (int)strlen(label));
-	int col = start;
-	nd_text_printf(o, "%*s%s", indent, "", label);
-	for (const char *p = text; *p;) {
-		while (*p == ' ')
-			p++;
-		int nb = (int)strcspn(p, " "), w = vis_width(p, nb);
-		if (!nb)
-			break;
-		if (col > start && col + 1 + w > width) {
-			nd_text_printf(o, "\n%*s", start, "");
-			col = start;
-		} else if (col > start) {
-			nd_text_printf(o, " ");
-			col++;
-		}
-		while (col + w > width && width > col) { /* a word wider than the line */
-			int part = vis_bytes(p, nb, width - col);
-			nd_text_printf(o, "%.*s\n%*s", part, p, start, "");
-			p += part, nb -= part, col = start, w = vis_width(p, nb);
-		}
-		nd_text_printf(o, "%.*s", nb, p);
-		col += w, p += nb;
-	}
-	nd_text_printf(o, "\n");
-}
-
 static const char *severity_color(enum nd_severity s)
 {
 	return s == ND_SEV_ERROR ? ND_SGR_RED : s == ND_SEV_WARNING ? ND_SGR_YELLOW : ND_SGR_CYAN;
-}
-
-static void section(struct nd_text_out *o, const char *title)
-{
-	nd_text_printf(o, "\n%s%s%s\n", nd_text_sgr(o, ND_SGR_BOLD), title,
-	               nd_text_sgr(o, ND_SGR_RESET));
 }
 
 /* ---- evidence: "name value unit" from the key's unit suffix ---- */
@@ -149,7 +79,7 @@ static void evidence_lines(struct nd_text_out *o, const struct nd_finding *f)
 		size_t l = strlen(all);
 		snprintf(all + l, sizeof(all) - l, "%s%s", i ? "; " : "", item);
 	}
-	wrap(o, 5, "evidence: ", all);
+	nd_text_wrap(o, 5, "evidence: ", all);
 }
 
 /* ---- one finding ---- */
@@ -163,7 +93,7 @@ static void when_line(struct nd_text_out *o, const struct nd_finding *f)
 	nd_report_time(f->last_ts, t2, sizeof(t2));
 	snprintf(line, sizeof(line), "%s .. %s (%.3f s)", t1, t2,
 	         f->last_ts > f->first_ts ? nd_ns_to_sec(f->last_ts - f->first_ts) : 0.0);
-	wrap(o, 5, "when: ", line);
+	nd_text_wrap(o, 5, "when: ", line);
 }
 
 static void heading(struct nd_text_out *o, const struct nd_finding *f, const char *note)
@@ -174,7 +104,7 @@ static void heading(struct nd_text_out *o, const struct nd_finding *f, const cha
 	         nd_severity_name(f->severity), nd_text_sgr(o, ND_SGR_RESET),
 	         nd_text_sgr(o, ND_SGR_BOLD), f->id, nd_text_sgr(o, ND_SGR_RESET), f->subject_kind,
 	         same ? "" : " ", same ? "" : f->subject, note);
-	wrap(o, 2, "", head);
+	nd_text_wrap(o, 2, "", head);
 }
 
 /* Lists the symptoms a cause explains, by id and subject. */
@@ -188,7 +118,7 @@ static void explains_lines(struct nd_text_out *o, const struct nd_findings *fs,
 				char line[512];
 				snprintf(line, sizeof(line), "%s (%s %s): %s", s->id, s->subject_kind,
 				         s->subject, s->title);
-				wrap(o, 5, "explains: ", line);
+				nd_text_wrap(o, 5, "explains: ", line);
 			}
 	}
 }
@@ -212,15 +142,15 @@ static void finding_block(struct nd_text_out *o, const struct nd_findings *fs,
 	char note[256];
 	cause_note(fs, f, note, sizeof(note));
 	heading(o, f, note);
-	wrap(o, 5, "", f->summary);
+	nd_text_wrap(o, 5, "", f->summary);
 	when_line(o, f);
 	evidence_lines(o, f);
 	if (f->n_explained_by)
 		return; /* its fix is its cause's */
 	if (f->fix[0])
-		wrap(o, 5, "fix: ", f->fix);
+		nd_text_wrap(o, 5, "fix: ", f->fix);
 	if (f->advice[0])
-		wrap(o, 5, f->fix[0] ? "also: " : "fix: ", f->advice);
+		nd_text_wrap(o, 5, f->fix[0] ? "also: " : "fix: ", f->advice);
 	explains_lines(o, fs, f);
 }
 
@@ -231,7 +161,7 @@ static void context_line(struct nd_text_out *o, const struct nd_finding *f)
 	snprintf(line, sizeof(line), "%s%s%s: %s%s", nd_text_sgr(o, severity_color(f->severity)),
 	         f->id, nd_text_sgr(o, ND_SGR_RESET), f->summary,
 	         f->incomplete ? " (not everything could be checked)" : "");
-	wrap(o, 2, "", line);
+	nd_text_wrap(o, 2, "", line);
 }
 
 /* ---- the verdict ---- */
@@ -251,9 +181,9 @@ static void verdict_block(struct nd_text_out *o, const struct nd_findings *fs)
 	char label[64];
 	snprintf(label, sizeof(label), "%s%s%s: ", nd_text_sgr(o, color), status_word(v->status),
 	         nd_text_sgr(o, ND_SGR_RESET));
-	section(o, "Verdict");
+	nd_text_section(o, "Verdict");
 	if (v->status != ND_VERDICT_PROBLEMS) {
-		wrap(o, 2, label, v->headline);
+		nd_text_wrap(o, 2, label, v->headline);
 		return;
 	}
 	nd_text_printf(o, "  %s%zu root cause%s\n", label, v->n_causes, v->n_causes == 1 ? "" : "s");
@@ -262,9 +192,9 @@ static void verdict_block(struct nd_text_out *o, const struct nd_findings *fs)
 		char num[16], line[400];
 		snprintf(num, sizeof(num), "%zu. ", i + 1);
 		snprintf(line, sizeof(line), "%s [%s]", c->title, c->id);
-		wrap(o, 2, num, line);
+		nd_text_wrap(o, 2, num, line);
 		if (c->fix[0])
-			wrap(o, 5, "fix: ", c->fix);
+			nd_text_wrap(o, 5, "fix: ", c->fix);
 	}
 	if (v->n_causes > VERDICT_LISTED)
 		nd_text_printf(o, "  ... and %zu more below\n", v->n_causes - VERDICT_LISTED);
@@ -281,13 +211,13 @@ void nd_report_findings_text(struct nd_text_out *o, const struct nd_findings *fs
 			n_main++;
 	}
 	if (n_main) {
-		section(o, "Findings");
+		nd_text_section(o, "Findings");
 		for (size_t i = 0; i < fs->count; i++)
 			if (fs->items[i].role != ND_ROLE_CONTEXT)
 				finding_block(o, fs, &fs->items[i]);
 	}
 	if (n_context) {
-		section(o, "Context");
+		nd_text_section(o, "Context");
 		for (size_t i = 0; i < fs->count; i++)
 			if (fs->items[i].role == ND_ROLE_CONTEXT)
 				context_line(o, &fs->items[i]);

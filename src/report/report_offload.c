@@ -13,67 +13,84 @@ static void add(json_object *o, const char *k, json_object *v)
 	json_object_object_add(o, k, v);
 }
 
-static void limit(FILE *out, const char *name, int64_t v, bool *first)
+/* Appends ", name value" for a limit the kernel reports (v >= 0). */
+static size_t limit(char *buf, size_t len, size_t at, const char *name, int64_t v)
 {
-	if (v < 0)
-		return;
-	fprintf(out, "%s%s %" PRId64, *first ? "" : ", ", name, v);
-	*first = false;
+	if (v < 0 || at >= len)
+		return at;
+	int n = snprintf(buf + at, len - at, "%s%s %" PRId64, at ? ", " : "", name, v);
+	return n < 0 ? at : at + (size_t)n;
 }
 
-static void feature_line(FILE *out, const struct nd_offload_feature *f)
+static void limits_line(struct nd_text_out *o, const struct nd_offload_iface *ifc)
+{
+	char buf[256] = "";
+	size_t n = limit(buf, sizeof(buf), 0, "gso_max_size", ifc->gso_max_size);
+	n = limit(buf, sizeof(buf), n, "gso_max_segs", ifc->gso_max_segs);
+	n = limit(buf, sizeof(buf), n, "gro_max_size", ifc->gro_max_size);
+	n = limit(buf, sizeof(buf), n, "tso_max_size", ifc->tso_max_size);
+	n = limit(buf, sizeof(buf), n, "tso_max_segs", ifc->tso_max_segs);
+	nd_text_wrap(o, 2, "limits: ", n ? buf : "not reported by this kernel");
+}
+
+/* "    name: on [fixed]", as `ethtool -k` prints it (tests compare the two). */
+static void feature_line(struct nd_text_out *o, const struct nd_offload_feature *f)
 {
 	const char *suffix = "";
 	if (f->fixed)
 		suffix = " [fixed]";
 	else if (f->active != f->requested)
 		suffix = f->requested ? " [requested on]" : " [requested off]";
-	fprintf(out, "    %s: %s%s\n", f->name, f->active ? "on" : "off", suffix);
+	nd_text_wrapf(o, 4, "", "%s: %s%s", f->name, f->active ? "on" : "off", suffix);
 }
 
-static void iface_text(FILE *out, bool color, const struct nd_offload_iface *ifc)
+static void iface_header(struct nd_text_out *o, const struct nd_offload_iface *ifc)
 {
-	fprintf(out, "\n%s%s%s  %s, %s, mtu %u", color ? "\033[1m" : "", ifc->name,
-	        color ? "\033[0m" : "", ifc->kind, ifc->oper_state, ifc->mtu);
+	char name[64], extra[128] = "";
+	snprintf(name, sizeof(name), "%s%s%s  ", nd_text_sgr(o, ND_SGR_BOLD), ifc->name,
+	         nd_text_sgr(o, ND_SGR_RESET));
 	if (ifc->master_ifindex)
-		fprintf(out, ", %s port of %s", ifc->master_kind[0] ? ifc->master_kind : "master",
-		        ifc->master);
-	if (ifc->ip_forwarding)
-		fprintf(out, ", IP forwarding on");
-	fprintf(out, "\n  limits: ");
-	bool first = true;
-	limit(out, "gso_max_size", ifc->gso_max_size, &first);
-	limit(out, "gso_max_segs", ifc->gso_max_segs, &first);
-	limit(out, "gro_max_size", ifc->gro_max_size, &first);
-	limit(out, "tso_max_size", ifc->tso_max_size, &first);
-	limit(out, "tso_max_segs", ifc->tso_max_segs, &first);
-	fprintf(out, "%s\n", first ? "not reported by this kernel" : "");
+		snprintf(extra, sizeof(extra), ", %s port of %s",
+		         ifc->master_kind[0] ? ifc->master_kind : "master", ifc->master);
+	nd_text_printf(o, "\n");
+	nd_text_wrapf(o, 0, name, "%s, %s, mtu %u%s%s", ifc->kind, ifc->oper_state, ifc->mtu, extra,
+	              ifc->ip_forwarding ? ", IP forwarding on" : "");
+}
+
+static void iface_text(struct nd_text_out *o, const struct nd_offload_iface *ifc)
+{
+	iface_header(o, ifc);
+	limits_line(o, ifc);
 	if (ifc->n_ports) {
-		fprintf(out, "  ports:");
-		for (size_t p = 0; p < ifc->n_ports; p++)
-			fprintf(out, "%s %s", p ? "," : "", ifc->ports[p].name);
-		fprintf(out, "\n");
+		char buf[1024] = "";
+		size_t n = 0;
+		for (size_t p = 0; p < ifc->n_ports && n < sizeof(buf); p++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", p ? ", " : "",
+			                      ifc->ports[p].name);
+		nd_text_wrap(o, 2, "ports: ", buf);
 	}
-	fprintf(out, "  features (%s, %zu in all; --json lists every one):\n",
-	        nd_offload_source_name(ifc->source), ifc->n_features);
+	nd_text_wrapf(o, 2, "", "features (%s, %zu in all; --json lists every one):",
+	              nd_offload_source_name(ifc->source), ifc->n_features);
 	size_t nh;
 	const char *const *hl = nd_offload_highlighted(&nh);
 	for (size_t i = 0; i < nh; i++) {
 		const struct nd_offload_feature *f = nd_offload_find(ifc, hl[i]);
 		if (f)
-			feature_line(out, f);
+			feature_line(o, f);
 		else
-			fprintf(out, "    %s: not reported by this kernel\n", hl[i]);
+			nd_text_wrapf(o, 4, "", "%s: not reported by this kernel", hl[i]);
 	}
 }
 
-void nd_report_offload_text(FILE *out, bool color, const struct nd_offload_set *set)
+void nd_report_offload_section(struct nd_text_out *o, const struct nd_offload_set *set)
 {
-	fprintf(out, "\n%sOffload%s\n", color ? "\033[1m" : "", color ? "\033[0m" : "");
+	nd_text_section(o, "Offload");
 	for (size_t i = 0; i < set->n; i++)
-		iface_text(out, color, &set->ifs[i]);
-	for (size_t i = 0; i < set->n_errs; i++)
-		fprintf(out, "\n%s  not read: %s\n", set->errs[i].name, set->errs[i].msg);
+		iface_text(o, &set->ifs[i]);
+	for (size_t i = 0; i < set->n_errs; i++) {
+		nd_text_printf(o, "\n");
+		nd_text_wrapf(o, 0, "", "%s  not read: %s", set->errs[i].name, set->errs[i].msg);
+	}
 }
 
 static json_object *j_limit(int64_t v)

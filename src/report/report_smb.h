@@ -8,9 +8,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "report/report.h"
 #include "smb/smb.h"
 
 json_object *nd_report_smb_json(const struct nd_smb *smb);
-void nd_report_smb_text(FILE *out, bool color, const struct nd_smb *smb);
+/* The SMB section alone, as in the text report (opt: colour, width; NULL
+ * for the defaults). */
+void nd_report_smb_text(FILE *out, const struct nd_report_options *opt, const struct nd_smb *smb);
 
 #endif

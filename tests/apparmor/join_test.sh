@@ -23,7 +23,7 @@ line=$(grep -P '^apparmor\.smb_access_denied\tdata\t' "$tmp/out")
 for want in '\\10.231.0.2\data' 'profile smbd' '/srv/ndlab/data/private' 'CREATE private (frame 44)' \
 	'/srv/ndlab/data/** lrwk,' '/etc/apparmor.d/local/usr.sbin.smbd-shares' \
 	'apparmor_parser -r /etc/apparmor.d/usr.sbin.smbd' '2026-11-23T18:01:24.986Z' \
-	'first_frame=44' 'apparmor_denials=1' 'smb_errors=3' 'journal_first_ms=1795456884986' 'pid=4242'; do
+	'first_frame=44' 'apparmor_denials=1' 'smb_errors=3' 'journal_first=2026-11-23T18:01:24.986Z' 'pid=4242'; do
 	if [[ "$line" != *"$want"* ]]; then
 		echo "FAIL: joined finding lacks '$want'"
 		fail=1
@@ -47,8 +47,15 @@ assert len(joined) == 1, joined
 f = joined[0]
 assert f["subject"]["name"] == "data", f["subject"]
 assert f["evidence"]["first_frame"] == 44 and f["evidence"]["apparmor_denials"] == 1, f["evidence"]
-assert "/srv/ndlab/data/** lrwk," in f["advice"] and "usr.sbin.smbd-shares" in f["advice"]
+assert "/srv/ndlab/data/** lrwk," in f["fix"] and "usr.sbin.smbd-shares" in f["fix"]
 assert "apparmor" in d
+# One problem, one root cause: the join explains the capture's CREATE refusals
+# on [data]; the TREE_CONNECT refusal on [locked] stays a cause of its own.
+denied = [g for g in d["findings"] if g["id"] == "smb.access_denied"]
+on_data = [g for g in denied if "\\data" in g["subject"]["name"]]
+assert on_data and all(g["explained_by"] == [f["key"]] and g["role"] == "symptom" for g in on_data), on_data
+assert f["key"] in d["verdict"]["causes"], d["verdict"]
+assert not any(g["key"] in d["verdict"]["causes"] for g in on_data), d["verdict"]
 PY
 		echo "ok: netdiag analyze --journal-file --smb-conf gives the joined finding"
 	else

@@ -51,7 +51,7 @@ mkjournal "$fixtures/seed.export" "$tmp/seed.journal"
 rc=$?
 [ $rc -eq 1 ] && echo "ok: seed exit status 1" || { echo "FAIL: seed exit status $rc"; fail=1; }
 J=$tmp/seed.json
-check "$J" 'd["netdiag"]["command"] == "apparmor" and d["netdiag"]["schema"] == 1' "seed meta"
+check "$J" 'd["netdiag"]["command"] == "apparmor" and d["netdiag"]["schema"] == 2' "seed meta"
 check "$J" 'aa["records"] == 1 and aa["duplicates"] == 1 and aa["skipped"] == 0' "seed counted once"
 check "$J" 'len(share("winshare", "smbd")) == 1' "seed share winshare / profile smbd"
 check "$J" 'share("winshare", "smbd")[0]["path"] == "/mnt/data/winshare"' "seed share path"
@@ -59,7 +59,7 @@ check "$J" 'share("winshare", "smbd")[0]["fix"]["rule"] == "/mnt/data/winshare/*
 check "$J" 'share("winshare", "smbd")[0]["fix"]["local_file"] == "/etc/apparmor.d/local/usr.sbin.smbd-shares"' "seed override file"
 check "$J" 'share("winshare", "smbd")[0]["pids"] == [5535] and share("winshare", "smbd")[0]["first"] == "2023-11-06T11:19:14.123000Z"' "seed evidence"
 check "$J" 'len(finding("apparmor.share_denied", "winshare")) == 1 and finding("apparmor.share_denied", "winshare")[0]["severity"] == "error"' "seed finding"
-check "$J" '"/mnt/data/winshare/** lrwk," in finding("apparmor.share_denied")[0]["advice"] and "apparmor_parser -r /etc/apparmor.d/usr.sbin.smbd" in finding("apparmor.share_denied")[0]["advice"]' "seed advice"
+check "$J" '"/mnt/data/winshare/** lrwk," in finding("apparmor.share_denied")[0]["fix"] and "apparmor_parser -r /etc/apparmor.d/usr.sbin.smbd" in finding("apparmor.share_denied")[0]["fix"]' "seed advice"
 check "$J" 'isinstance(aa["confinement"], list) and "enabled" in aa' "seed confinement keys"
 "$netdiag" apparmor --no-color --journal-file "$tmp/seed.journal" --smb-conf "$fixtures/seed.conf" \
 	--passwd-file "$fixtures/passwd" > "$tmp/seed.txt"

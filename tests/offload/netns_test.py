@@ -141,7 +141,7 @@ def compare(names, label):
     against netlink; text against ethtool -k."""
     doc, p = netdiag_json(*names)
     ifs = {i["name"]: i for i in doc["offload"]["interfaces"]}
-    expect(doc["netdiag"]["command"] == "offload" and doc["netdiag"]["schema"] == 1,
+    expect(doc["netdiag"]["command"] == "offload" and doc["netdiag"]["schema"] == 2,
            "%s: meta object" % label)
     expect(set(names) <= set(ifs), "%s: interfaces %s reported (got %s)" % (label, names, sorted(ifs)))
     io, _ = netdiag_json(*names, ioctl=True)

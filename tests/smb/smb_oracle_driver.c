@@ -101,7 +101,7 @@ static void print_counters(const struct nd_smb_results *r)
 static int print_mode(const char *mode, const struct nd_smb *smb, const struct nd_tcp_table *tcp)
 {
 	if (!strcmp(mode, "--text")) {
-		nd_report_smb_text(stdout, false, smb);
+		nd_report_smb_text(stdout, NULL, smb);
 		return 0;
 	}
 	if (!strcmp(mode, "--json")) {
