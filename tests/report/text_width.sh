@@ -8,11 +8,9 @@
 # the terminal's own width is used when COLUMNS is not set.
 #
 # usage: text_width.sh NETDIAG SOURCE_ROOT JOURNAL_REMOTE ('' when missing)
-#                      [--skip-findings]
-# --skip-findings: lines of the Findings section are reported, not failed
 # (that block is rewritten on another branch; drop the flag when it lands).
 set -u
-netdiag=$1 root=$2 remote=${3:-} skip_findings=${4:-}
+netdiag=$1 root=$2 remote=${3:-}
 pcaps=$root/tests/pcaps fixtures=$root/tests/apparmor/fixtures
 tmp=$(mktemp -d /tmp/nd-textwidth.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,28 +18,21 @@ fail=0 checked=0
 
 # check_width NAME WIDTH FILE: fails for each line wider than WIDTH.
 check_width() {
-	python3 - "$1" "$2" "$3" "$skip_findings" <<'PY' || fail=1
+	python3 - "$1" "$2" "$3" <<'PY' || fail=1
 import sys
-name, width, path, skip = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+name, width, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 data = open(path, "rb").read()
 try:
     text = data.decode("utf-8")
 except UnicodeDecodeError as e:
     print(f"FAIL: {name}: output is not UTF-8 ({e})")
     sys.exit(1)
-bad, known, in_findings = 0, 0, False
+bad = 0
 for no, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
-    if line.startswith("Findings (") or line.startswith("\x1b[1mFindings ("):
-        in_findings = skip == "--skip-findings"
     if len(line) <= width:
-        continue
-    if in_findings:
-        known += 1
         continue
     bad += 1
     print(f"FAIL: {name}: line {no} is {len(line)} columns wide (> {width}):\n  {line}")
-if known:
-    print(f"note: {name}: {known} Findings lines wider than {width} (report_findings_text.c)")
 sys.exit(1 if bad else 0)
 PY
 	checked=$((checked + 1))
@@ -55,7 +46,7 @@ run() {
 	local out="$tmp/out.txt"
 	COLUMNS=$width "$netdiag" "$@" >"$out" 2>"$tmp/err.txt"
 	local rc=$?
-	if [ $rc -gt 2 ] || ! grep -q '^Findings (' "$out"; then
+	if [ $rc -gt 2 ] || ! grep -q '^Verdict$' "$out"; then
 		echo "FAIL: $name: netdiag $* exited $rc without a report"
 		cat "$tmp/err.txt"
 		fail=1
@@ -91,7 +82,7 @@ done
 # ---- --brief: only the findings ----
 COLUMNS=80 "$netdiag" analyze -q --brief "$pcaps/smb2-lso-drop.pcap" >"$tmp/brief.txt"
 if grep -qE '^(Capture|TCP|SMB|Offload|AppArmor)$' "$tmp/brief.txt" ||
-	! grep -q '^Findings (' "$tmp/brief.txt"; then
+	! grep -q '^Verdict$' "$tmp/brief.txt"; then
 	echo "FAIL: --brief prints sections besides the findings:"
 	cat "$tmp/brief.txt"
 	fail=1
@@ -121,7 +112,7 @@ for how in "NO_COLOR=1" "--no-color"; do
 		echo "FAIL: $how on a terminal still prints escape sequences"
 		fail=1
 	fi
-	grep -q '^Findings (' "$tmp/tty.txt" || { echo "FAIL: $how: no report"; fail=1; }
+	grep -q '^Verdict' "$tmp/tty.txt" || { echo "FAIL: $how: no report"; fail=1; }
 done
 # NO_COLOR set but empty does not count (no-color.org)
 tty_run "$tmp/tty.txt" env NO_COLOR= COLUMNS=80 "$netdiag" analyze -q "$lso"
