@@ -8,7 +8,6 @@
 # the terminal's own width is used when COLUMNS is not set.
 #
 # usage: text_width.sh NETDIAG SOURCE_ROOT JOURNAL_REMOTE ('' when missing)
-# (that block is rewritten on another branch; drop the flag when it lands).
 set -u
 netdiag=$1 root=$2 remote=${3:-}
 pcaps=$root/tests/pcaps fixtures=$root/tests/apparmor/fixtures
