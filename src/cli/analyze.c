@@ -48,9 +48,10 @@ static void analyze_usage(FILE *out)
 	        "\n"
 	        "%s"
 	        "\n"
-	        "Exit status: 0 analysed and nothing at warning or above; 1 findings at warning\n"
-	        "or above; 2 usage or input error (missing, unreadable, damaged or unsupported\n"
-	        "file: what was read before the damage is still analysed and reported).\n",
+	        "Exit status: 0 analysed, nothing at --fail-on (default warning) or above;\n"
+	        "1 findings at --fail-on or above; 2 usage or input error (a missing,\n"
+	        "unreadable, damaged or unsupported file: what was read before the damage is\n"
+	        "still analysed and reported).\n",
 	        nd_cli_no_color_help, nd_cli_brief_help, nd_cli_journal_help, nd_cli_analysis_help,
 	        nd_cli_text_help);
 }
@@ -88,7 +89,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, int *first_
 			analyze_usage(stdout);
 			return 1;
 		default: {
-			int r = nd_cli_output_option(c, &o->out);
+			int r = nd_cli_output_option(c, optarg, &o->out);
 			if (r == 0)
 				r = nd_cli_analysis_option(c, optarg, &o->cfg);
 			if (r == 0)
@@ -168,15 +169,6 @@ static bool analyze_file(struct nd_pipeline *p, const char *path, struct nd_prog
 	return ok;
 }
 
-static int exit_status(bool input_error, const struct nd_findings *fs)
-{
-	if (input_error)
-		return ND_EXIT_USAGE;
-	bool any;
-	enum nd_severity max = nd_findings_max_severity(fs, &any);
-	return any && max >= ND_SEV_WARNING ? ND_EXIT_FINDINGS : ND_EXIT_OK;
-}
-
 int nd_cmd_analyze(int argc, char **argv)
 {
 	struct analyze_opts o = {0};
@@ -223,7 +215,7 @@ int nd_cmd_analyze(int argc, char **argv)
 	};
 	struct nd_report_options ro = nd_cli_report_options(&o.out);
 	int wr = o.out.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
-	int status = exit_status(input_error, &p.findings);
+	int status = nd_cli_exit_status(&o.out, &p.findings, input_error);
 	nd_pipeline_free(&p);
 	nd_offload_set_free(&offload);
 	nd_apparmor_free(aa);

@@ -48,7 +48,7 @@ static void apparmor_usage(FILE *out)
 	        "\n"
 	        "%s"
 	        "\n"
-	        "Exit status: 0 nothing at warning or above; 1 denials found (warning or above);\n"
+	        "Exit status: 0 nothing at --fail-on (warning) or above; 1 denials found;\n"
 	        "2 usage or input error (a file that is not a journal, an unreadable or broken\n"
 	        "smb.conf: the rest is still read and reported).\n",
 	        nd_cli_no_color_help, nd_cli_journal_help, nd_cli_text_help);
@@ -79,7 +79,7 @@ static int parse_args(int argc, char **argv, struct aa_opts *o)
 			apparmor_usage(stdout);
 			return 1;
 		default: {
-			int r = nd_cli_output_option(c, &o->out);
+			int r = nd_cli_output_option(c, optarg, &o->out);
 			if (r == 0)
 				r = nd_cli_journal_option(c, optarg, &o->j, "apparmor");
 			if (r > 0)
@@ -140,15 +140,6 @@ static void follow(struct nd_apparmor_report *r, struct nd_journal *j,
 	}
 }
 
-static int exit_status(const struct nd_apparmor_report *r, const struct nd_findings *fs)
-{
-	if (r->input_error)
-		return ND_EXIT_USAGE;
-	bool any;
-	enum nd_severity max = nd_findings_max_severity(fs, &any);
-	return any && max >= ND_SEV_WARNING ? ND_EXIT_FINDINGS : ND_EXIT_OK;
-}
-
 int nd_cmd_apparmor(int argc, char **argv)
 {
 	struct aa_opts o = {0};
@@ -179,7 +170,7 @@ int nd_cmd_apparmor(int argc, char **argv)
 	struct nd_report_input in = {.command = "apparmor", .apparmor = r, .findings = &fs};
 	struct nd_report_options ro = nd_cli_report_options(&o.out);
 	int wr = o.out.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
-	int status = exit_status(r, &fs);
+	int status = nd_cli_exit_status(&o.out, &fs, r->input_error);
 	nd_findings_free(&fs);
 	nd_apparmor_free(r);
 	if (wr) {

@@ -98,9 +98,9 @@ static void capture_usage(FILE *out)
 	        "\n"
 	        "%s"
 	        "\n"
-	        "Needs the CAP_NET_RAW capability (root). Exit status: 0 nothing at warning or\n"
-	        "above; 1 findings at warning or above; 2 usage error or the capture failed\n"
-	        "(what was captured before is still reported).\n",
+	        "Needs the CAP_NET_RAW capability (root). Exit status: 0 nothing at --fail-on\n"
+	        "(default warning) or above; 1 findings at --fail-on or above; 2 usage error or\n"
+	        "the capture failed (what was captured before is still reported).\n",
 	        nd_cli_no_color_help, nd_cli_brief_help, nd_cli_analysis_help, nd_cli_text_help);
 }
 
@@ -162,7 +162,7 @@ static int capture_option(int c, const char *arg, struct capture_opts *o)
 		o->quiet = true;
 		return 0;
 	default: {
-		int r = nd_cli_output_option(c, &o->out);
+		int r = nd_cli_output_option(c, arg, &o->out);
 		if (r == 0)
 			r = nd_cli_analysis_option(c, arg, &o->cfg);
 		if (r == 0)
@@ -311,10 +311,8 @@ static int window_next(struct capture_run *run, bool last, int *status)
 {
 	if (window_report(run))
 		return -1;
-	bool any;
-	enum nd_severity max = nd_findings_max_severity(&run->p.findings, &any);
-	if (any && max >= ND_SEV_WARNING && *status == ND_EXIT_OK)
-		*status = ND_EXIT_FINDINGS;
+	if (*status == ND_EXIT_OK)
+		*status = nd_cli_exit_status(&run->o->out, &run->p.findings, false);
 	nd_pipeline_free(&run->p);
 	if (last)
 		return 0;

@@ -44,10 +44,10 @@ static void offload_usage(FILE *out)
 	        "Environment: NETDIAG_ETHTOOL_IOCTL=1 reads features with the SIOCETHTOOL ioctl\n"
 	        "instead of ethtool netlink (used automatically on kernels before 5.7).\n"
 	        "\n"
-	        "Exit status: 0 nothing at warning or above; 1 findings at warning or above;\n"
-	        "2 usage error, or an interface could not be read (unknown interface, no\n"
-	        "permission, netlink error: one line on stderr each; the others are still\n"
-	        "reported).\n",
+	        "Exit status: 0 nothing at --fail-on (default warning) or above; 1 findings at\n"
+	        "--fail-on or above; 2 usage error, or an interface could not be read (unknown\n"
+	        "interface, no permission, netlink error: one line on stderr each; the others\n"
+	        "are still reported).\n",
 	        nd_cli_no_color_help, nd_cli_text_help);
 }
 
@@ -72,9 +72,11 @@ static int parse_args(int argc, char **argv, struct offload_opts *o, int *first)
 			offload_usage(stdout);
 			return 1;
 		default:
-			if (nd_cli_output_option(c, &o->out))
+			int r = nd_cli_output_option(c, optarg, &o->out);
+			if (r > 0)
 				break;
-			fprintf(stderr, "netdiag offload: try 'netdiag offload --help'\n");
+			if (r == 0)
+				fprintf(stderr, "netdiag offload: try 'netdiag offload --help'\n");
 			return -1;
 		}
 	}
@@ -139,11 +141,7 @@ int nd_cmd_offload(int argc, char **argv)
 	struct nd_report_input in = {.command = "offload", .offload = &set, .findings = &fs};
 	struct nd_report_options ro = nd_cli_report_options(&o.out);
 	int wr = o.out.json ? nd_report_json(stdout, &in, &ro) : nd_report_text(stdout, &in, &ro);
-	bool any;
-	enum nd_severity max = nd_findings_max_severity(&fs, &any);
-	int status = set.n_errs                     ? ND_EXIT_USAGE
-	             : any && max >= ND_SEV_WARNING ? ND_EXIT_FINDINGS
-	                                            : ND_EXIT_OK;
+	int status = nd_cli_exit_status(&o.out, &fs, set.n_errs > 0);
 	nd_findings_free(&fs);
 	nd_offload_set_free(&set);
 	nd_offload_close(reader);

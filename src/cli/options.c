@@ -160,16 +160,49 @@ bool nd_cli_print_apparmor_problems(const struct nd_apparmor_report *r)
 
 const char nd_cli_no_color_help[] =
         "      --no-color           no colour in the text report (default: colour on a\n"
-        "                           terminal unless NO_COLOR is set)\n";
+        "                           terminal unless NO_COLOR is set)\n"
+        "      --fail-on LEVEL      exit 1 on a finding at LEVEL or above: warning\n"
+        "                           (default), error, or never\n";
 const char nd_cli_brief_help[] =
         "      --brief              text report: only the findings and the verdict\n";
 const char nd_cli_text_help[] =
         "Text lines fit $COLUMNS (a number >= 40), else the terminal's width, else 100\n"
         "columns; tables leave out their least important columns first (--json has all).\n";
 
-int nd_cli_output_option(int c, struct nd_cli_output *out)
+static int parse_fail_on(const char *arg, enum nd_cli_fail_on *out)
+{
+	static const char *const names[] = {
+	        [ND_FAIL_ON_WARNING] = "warning",
+	        [ND_FAIL_ON_ERROR] = "error",
+	        [ND_FAIL_ON_NEVER] = "never",
+	};
+	for (size_t i = 0; i < ND_ARRAY_LEN(names); i++)
+		if (!strcmp(arg, names[i])) {
+			*out = (enum nd_cli_fail_on)i;
+			return 1;
+		}
+	fprintf(stderr, "netdiag: --fail-on: expected warning, error or never, got '%s'\n", arg);
+	return -1;
+}
+
+int nd_cli_exit_status(const struct nd_cli_output *out, const struct nd_findings *fs,
+                       bool input_error)
+{
+	if (input_error)
+		return ND_EXIT_USAGE;
+	bool any;
+	enum nd_severity max = nd_findings_max_severity(fs, &any);
+	if (!any || out->fail_on == ND_FAIL_ON_NEVER)
+		return ND_EXIT_OK;
+	enum nd_severity least = out->fail_on == ND_FAIL_ON_ERROR ? ND_SEV_ERROR : ND_SEV_WARNING;
+	return max >= least ? ND_EXIT_FINDINGS : ND_EXIT_OK;
+}
+
+int nd_cli_output_option(int c, const char *arg, struct nd_cli_output *out)
 {
 	switch (c) {
+	case ND_OPT_FAIL_ON:
+		return parse_fail_on(arg, &out->fail_on);
 	case ND_OPT_JSON:
 		out->json = true;
 		return 1;

@@ -61,26 +61,39 @@ enum {
 	ND_OPT_JSON = 1300,
 	ND_OPT_NO_COLOR,
 	ND_OPT_BRIEF,
+	ND_OPT_FAIL_ON,
+};
+/* --fail-on: the least severe finding that makes the exit status 1. */
+enum nd_cli_fail_on {
+	ND_FAIL_ON_WARNING = 0, /* the default */
+	ND_FAIL_ON_ERROR,
+	ND_FAIL_ON_NEVER,
 };
 struct nd_cli_output {
 	bool json, no_color, brief;
+	enum nd_cli_fail_on fail_on;
 };
 #define ND_CLI_OUTPUT_LONGOPTS                                                                     \
-	{"json", no_argument, NULL, ND_OPT_JSON},                                                  \
+	{"json", no_argument, NULL, ND_OPT_JSON}, {"no-color", no_argument, NULL, ND_OPT_NO_COLOR}, \
 	{                                                                                          \
-		"no-color", no_argument, NULL, ND_OPT_NO_COLOR                                     \
+		"fail-on", required_argument, NULL, ND_OPT_FAIL_ON                                 \
 	}
 #define ND_CLI_BRIEF_LONGOPT                                                                       \
 	{                                                                                          \
 		"brief", no_argument, NULL, ND_OPT_BRIEF                                           \
 	}
-/* Help lines: --no-color; --brief; the sentence on the text width and
+/* Help lines: --no-color and --fail-on; --brief; the sentence on the text width and
  * colour for the end of a usage text. */
 extern const char nd_cli_no_color_help[];
 extern const char nd_cli_brief_help[];
 extern const char nd_cli_text_help[];
-/* 1: c was an output option and is applied; 0: not one. */
-int nd_cli_output_option(int c, struct nd_cli_output *out);
+/* 1: c was an output option and is applied; 0: not one; -1: bad value (a
+ * message was printed). */
+int nd_cli_output_option(int c, const char *arg, struct nd_cli_output *out);
+/* The exit status (cli.h): 2 on an input error, else 1 when a finding is at
+ * or above --fail-on (what could not be checked does not count), else 0. */
+int nd_cli_exit_status(const struct nd_cli_output *out, const struct nd_findings *fs,
+                       bool input_error);
 /* The report options for stdout: colour unless --json, --no-color, NO_COLOR
  * set and not empty (https://no-color.org) or stdout is not a terminal;
  * the width of nd_cli_term_width(STDOUT_FILENO); --brief. */
