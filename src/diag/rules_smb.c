@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Rules about SMB: failures an admin can fix (access denied, missing
- * shares), slow WRITEs with their likely cause, handle leaks, SMB1,
- * encryption that hides latencies, and requests left unanswered. */
+ * shares), handle leaks, SMB1, encryption that hides latencies, and
+ * requests left unanswered. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -118,98 +118,6 @@ static void rule_bad_share(const struct nd_smb_results *r, struct nd_findings *o
 		         "enter it. %s",
 		         apparmor_advice);
 		error_evidence(f, e);
-	}
-}
-
-enum cause { CAUSE_NETWORK, CAUSE_SERVER, CAUSE_UNKNOWN };
-
-static enum cause slow_cause(const struct nd_smb_share *s, nd_ns p99, nd_ns rtt, uint32_t factor)
-{
-	if (s->slow_writes_net && s->slow_writes_net * 2 >= s->slow_writes)
-		return CAUSE_NETWORK;
-	if (!s->slow_writes_net && rtt > 0 && p99 > (nd_ns)factor * rtt)
-		return CAUSE_SERVER;
-	return CAUSE_UNKNOWN;
-}
-
-/* Each entry is parenthesised: clang's -Wstring-concatenation otherwise
- * suspects a missing comma between the concatenated literals. */
-static const char *const cause_text[] = {
-        [CAUSE_NETWORK] = ("network: the connection lost or retransmitted segments while "
-                           "the slow writes were outstanding"),
-        [CAUSE_SERVER] = ("server: the network was clean and the writes took far longer than "
-                          "the round-trip time"),
-        [CAUSE_UNKNOWN] = ("undetermined: neither network trouble nor a known round-trip time "
-                           "explains it"),
-};
-
-static const char *const cause_advice[] = {
-        [CAUSE_NETWORK] =
-                ("Look for segmentation offload and MTU problems on the path: oversized "
-                 "segments in the capture mean LSO/GSO/TSO upstream of the capture point; on "
-                 "a Linux bridge `ethtool -k br0` showing \"generic-segmentation-offload: "
-                 "off [requested on]\" while guests send large segments leads to drops the "
-                 "bridge does not count. Try `ethtool -K <if> tso off gso off` on the "
-                 "sender (or the VM's virtual NIC: disable Large Send Offload) and check "
-                 "`ip -s link` drop counters along the path. See the tcp.* findings."),
-        [CAUSE_SERVER] =
-                ("The server is slow to complete writes: check its storage (`iostat -x 1`, "
-                 "latency of the share's filesystem), sync settings (`strict sync`, `sync "
-                 "always`, WRITE_THROUGH from the client), smbd CPU, antivirus or VFS "
-                 "modules, and lock/oplock contention on the file."),
-        [CAUSE_UNKNOWN] =
-                ("Capture closer to the client and to the server at the same time to tell "
-                 "network from server delay, and check the server's storage latency."),
-};
-
-static void slow_evidence(struct nd_finding *f, const struct nd_smb_share *s, nd_ns p99, nd_ns rtt)
-{
-	const struct nd_hist *h = &s->write_lat;
-	nd_finding_evidence(f, "writes", h->count);
-	nd_finding_evidence_real(f, "p99_ms", nd_ns_to_ms(p99));
-	nd_finding_evidence_real(f, "max_ms", nd_ns_to_ms(h->max));
-	nd_finding_evidence_real(f, "avg_ms", nd_ns_to_ms(h->sum / (nd_ns)h->count));
-	nd_finding_evidence(f, "slow_writes", s->slow_writes);
-	nd_finding_evidence(f, "slow_writes_with_network_trouble", s->slow_writes_net);
-	nd_finding_evidence(f, "lost_segments", s->slow_net.lost_segment);
-	nd_finding_evidence(f, "retransmissions", s->slow_net.retransmission);
-	nd_finding_evidence(f, "dup_ack_storms", s->slow_net.dup_ack_storm);
-	nd_finding_evidence(f, "oversized_segments", s->slow_net.oversized_segment);
-	if (rtt > 0)
-		nd_finding_evidence_real(f, "rtt_ms", nd_ns_to_ms(rtt));
-	nd_finding_evidence(f, "inflight_max", s->write_io.inflight_max);
-}
-
-static void rule_slow_writes(const struct nd_smb_results *r, const struct nd_smb_config *cfg,
-                             struct nd_findings *out)
-{
-	for (size_t i = 0; i < r->n_shares; i++) {
-		const struct nd_smb_share *s = &r->shares[i];
-		const struct nd_hist *h = &s->write_lat;
-		if (!h->count)
-			continue;
-		nd_ns p99 = nd_hist_quantile(h, 0.99);
-		nd_ns rtt = s->rtt_n ? s->rtt_sum / (nd_ns)s->rtt_n : 0;
-		bool slow = p99 > cfg->slow_write_threshold ||
-		            (rtt > 0 && p99 >= ND_SMB_SLOW_RTT_FLOOR &&
-		             p99 > (nd_ns)cfg->slow_rtt_factor * rtt);
-		if (!slow)
-			continue;
-		enum cause c = slow_cause(s, p99, rtt, cfg->slow_rtt_factor);
-		struct nd_finding *f =
-		        nd_findings_add(out, "smb.slow_writes", ND_SEV_WARNING, "share");
-		if (!f)
-			return;
-		snprintf(f->subject, sizeof(f->subject), "%s",
-		         s->path[0] ? s->path : "(unknown tree)");
-		f->first_ts = s->slow_first_ts ? s->slow_first_ts : s->write_io.first_ts;
-		f->last_ts = s->slow_last_ts ? s->slow_last_ts : s->write_io.last_ts;
-		snprintf(f->summary, sizeof(f->summary),
-		         "WRITE p99 %.1f ms (max %.1f ms over %" PRIu64 " writes) is slow; likely "
-		         "cause: %s",
-		         nd_ns_to_ms(p99), nd_ns_to_ms(h->max), h->count, cause_text[c]);
-		snprintf(f->advice, sizeof(f->advice), "%s", cause_advice[c]);
-		slow_evidence(f, s, p99, rtt);
 	}
 }
 
@@ -339,7 +247,6 @@ void nd_rules_smb(const struct nd_smb *smb, const struct nd_tcp_table *tcp, stru
 	const struct nd_smb_config *cfg = nd_smb_get_config(smb);
 	rule_access_denied(r, out);
 	rule_bad_share(r, out);
-	rule_slow_writes(r, cfg, out);
 	rule_handle_leak(r, cfg, out);
 	rule_smb1(r, out);
 	rule_encrypted(r, out);

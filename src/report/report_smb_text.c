@@ -85,7 +85,7 @@ static void share_table(struct nd_text_out *o, const struct nd_smb_results *r)
 		               nd_ns_to_ms(h->sum / (nd_ns)h->count),
 		               nd_ns_to_ms(nd_hist_quantile(h, 0.99)), nd_ns_to_ms(h->max),
 		               nd_report_io_throughput(&s->write_io) * 8.0 / 1e6, s->write_io.inflight_max,
-		               s->slow_writes);
+		               s->ops[ND_SMB_WRITE].slow);
 	}
 }
 
