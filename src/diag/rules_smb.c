@@ -1,217 +1,556 @@
 /* SPDX-License-Identifier: MIT */
-/* Rules about SMB: failures an admin can fix (access denied, missing
- * shares), slow WRITEs with their likely cause, handle leaks, SMB1,
- * encryption that hides latencies, and requests left unanswered. */
+/* Rules about SMB: failures an admin can fix (refused logons, access
+ * denied, missing shares, other failed operations), guest fallback, handle
+ * leaks, SMB1, encryption that hides what could be measured, requests left
+ * unanswered, and a capture with no SMB at all. Errors are grouped per
+ * (server, share, status, command): ten refused files of one share are one
+ * finding with examples; the full list is the JSON's smb.errors. Slow
+ * operations: rules_smb_slow.c. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "diag/rules_smb.h"
 
-#define MAX_ERROR_FINDINGS 10 /* per rule: the most frequent rows */
-#define ST_ACCESS_DENIED   0xC0000022u
-#define ST_NET_ACCESS_DEN  0xC00000CAu
-#define ST_BAD_NET_NAME    0xC00000CCu
-#define ST_BAD_NET_PATH    0xC00000BEu
+#define MAX_GROUPS      64 /* error groups per capture; more are counted */
+#define MAX_EXAMPLES    3
+#define MAX_PER_RULE    10
 
-static const char *apparmor_advice =
-        "If the share's path is outside smbd's AppArmor profile, the journal shows "
-        "apparmor=\"DENIED\" operation=\"open\" profile=\"smbd\" with the path "
-        "(`journalctl -k | grep apparmor`); the fix is a rule for the share path in the "
-        "profile's local override, e.g. `/srv/share/** lrwk,` in "
-        "/etc/apparmor.d/local/usr.sbin.smbd-shares, loaded with `apparmor_parser -r`.";
+/* ---- grouping error rows ---- */
 
-static void error_subject(struct nd_finding *f, const struct nd_smb_error *e)
+struct err_group {
+	const struct nd_smb_error *first; /* the most frequent row */
+	uint64_t count, rows;
+	nd_ns first_ts, last_ts;
+	char paths[3 * ND_SMB_NAME_MAX];
+	uint64_t frames[MAX_EXAMPLES];
+	size_t n_frames;
+	const char *user;
+};
+
+static bool same_group(const struct nd_smb_error *a, const struct nd_smb_error *b)
 {
-	if (e->path[0]) {
-		f->subject_kind = "path";
-		snprintf(f->subject, sizeof(f->subject), "%.100s\\%.150s",
-		         e->share[0] ? e->share : "?", e->path);
-	} else {
-		f->subject_kind = "share";
-		snprintf(f->subject, sizeof(f->subject), "%s",
-		         e->share[0] ? e->share : "(unknown)");
+	return a->status == b->status && a->cmd == b->cmd && a->ip_version == b->ip_version &&
+	       !memcmp(a->server, b->server, 16) && !strcmp(a->share, b->share);
+}
+
+static void group_add(struct err_group *g, const struct nd_smb_error *e)
+{
+	if (!g->first) {
+		g->first = e;
+		g->first_ts = e->first_ts;
+	}
+	g->count += e->count;
+	g->rows++;
+	g->first_ts = ND_MIN(g->first_ts, e->first_ts);
+	g->last_ts = ND_MAX(g->last_ts, e->last_ts);
+	if (g->rows <= MAX_EXAMPLES && e->path[0]) {
+		size_t l = strlen(g->paths);
+		snprintf(g->paths + l, sizeof(g->paths) - l, "%s%s", l ? ", " : "", e->path);
+	}
+	if (g->n_frames < MAX_EXAMPLES)
+		g->frames[g->n_frames++] = e->first_frame;
+	if (!g->user && e->user[0])
+		g->user = e->user;
+}
+
+/* Groups the real failures that keep(e) selects; returns the number. */
+static size_t group_errors(const struct nd_smb_results *r, bool (*keep)(const struct nd_smb_error *),
+                           struct err_group *gs)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_errors; i++) {
+		const struct nd_smb_error *e = &r->errors[i];
+		if (e->benign || !keep(e))
+			continue;
+		size_t k = 0;
+		while (k < n && !same_group(gs[k].first, e))
+			k++;
+		if (k == n && n == MAX_GROUPS)
+			continue;
+		if (k == n)
+			memset(&gs[n++], 0, sizeof(*gs));
+		group_add(&gs[k], e);
+	}
+	return n;
+}
+
+/* ---- shared pieces of an error finding ---- */
+
+static const char *status_text(uint32_t st, char *buf, size_t n)
+{
+	const char *name = nd_smb_status_name(st);
+	snprintf(buf, n, "%s (0x%08" PRIX32 ")", name ? name : "an unknown status", st);
+	return buf;
+}
+
+static void error_subject(struct nd_finding *f, const struct err_group *g)
+{
+	const struct nd_smb_error *e = g->first;
+	char a[64];
+	if (e->share[0])
+		nd_str_copy(f->subject, sizeof(f->subject), e->share);
+	else
+		snprintf(f->subject, sizeof(f->subject), "\\\\%s",
+		         nd_addr_format(e->ip_version, e->server, a, sizeof(a)));
+	f->subject_kind = e->share[0] ? "share" : "server";
+	f->first_ts = g->first_ts;
+	f->last_ts = g->last_ts;
+	f->impact.failed_ops = g->count;
+	nd_str_copy(f->scope.share, sizeof(f->scope.share), e->share);
+	f->scope.ip_version = e->ip_version;
+	f->scope.has_server = f->scope.has_client = true;
+	memcpy(f->scope.server, e->server, 16);
+	memcpy(f->scope.client, e->client, 16);
+}
+
+static void frames_text(const struct err_group *g, char *buf, size_t n)
+{
+	buf[0] = 0;
+	for (size_t i = 0; i < g->n_frames; i++) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, "%s%" PRIu64, i ? ", " : "", g->frames[i]);
 	}
 }
 
-static void error_evidence(struct nd_finding *f, const struct nd_smb_error *e)
+static void error_evidence(struct nd_finding *f, const struct err_group *g, bool with_cmd)
 {
-	f->first_ts = e->first_ts;
-	f->last_ts = e->last_ts;
-	nd_finding_evidence(f, "count", e->count);
-	nd_finding_evidence(f, "status", e->status);
-	nd_finding_evidence(f, "first_frame", e->first_frame);
-	nd_finding_evidence(f, "first_file", e->first_file);
-	if (e->cmd == ND_SMB_CREATE) {
-		nd_finding_evidence(f, "desired_access", e->desired_access);
-		nd_finding_evidence(f, "create_disposition", e->disposition);
-	}
+	const struct nd_smb_error *e = g->first;
+	char st[96], fr[96];
+	nd_finding_evidence_str(f, "status", "%s", status_text(e->status, st, sizeof(st)));
+	if (with_cmd)
+		nd_finding_evidence_str(f, "command", "%s", nd_smb_command_name(e->cmd));
+	nd_finding_evidence(f, "count", g->count);
+	frames_text(g, fr, sizeof(fr));
+	nd_finding_evidence_str(f, "first_frames", "%s", fr);
+	if (g->user)
+		nd_finding_evidence_str(f, "user", "%s", g->user);
+	else
+		nd_finding_evidence_null(f, "user");
 }
 
-static const char *denied_advice(unsigned cmd)
+static void paths_evidence(struct nd_finding *f, const struct err_group *g)
 {
-	switch (cmd) {
+	nd_finding_evidence(f, "paths", g->rows);
+	if (g->paths[0])
+		nd_finding_evidence_str(f, "example_paths", "%s", g->paths);
+	else
+		nd_finding_evidence_null(f, "example_paths");
+}
+
+static void create_evidence(struct nd_finding *f, const struct nd_smb_error *e)
+{
+	if (e->cmd != ND_SMB_CREATE)
+		return;
+	char acc[ND_EVIDENCE_STR_MAX];
+	nd_smb_access_mask_format(e->desired_access, acc, sizeof(acc));
+	nd_finding_evidence_str(f, "desired_access", "%s", acc);
+	nd_finding_evidence_str(f, "create_disposition", "%s", nd_smb_disposition_name(e->disposition));
+}
+
+/* "3 CREATEs by NDLAB\alice on \\srv\data failed with STATUS_X (0x...)" */
+static void error_lead(char *buf, size_t n, const struct err_group *g, const char *subject)
+{
+	const struct nd_smb_error *e = g->first;
+	char st[96], who[ND_SMB_USER_MAX + 8] = "";
+	if (g->user)
+		snprintf(who, sizeof(who), " by %s", g->user);
+	snprintf(buf, n, "%" PRIu64 " %s request%s%s on %s failed with %s", g->count,
+	         nd_smb_command_name(e->cmd), g->count == 1 ? "" : "s", who, subject,
+	         status_text(e->status, st, sizeof(st)));
+}
+
+/* ---- access denied ---- */
+
+static bool is_denied(const struct nd_smb_error *e)
+{
+	return (e->status == ND_STATUS_ACCESS_DENIED || e->status == ND_STATUS_NETWORK_ACCESS_DENIED);
+}
+
+static const char *share_name(const char *unc)
+{
+	const char *s = strrchr(unc, '\\');
+	return s ? s + 1 : unc;
+}
+
+static void denied_advice(struct nd_finding *f, const struct err_group *g, bool joined)
+{
+	const struct nd_smb_error *e = g->first;
+	const char *aa = joined ? ""
+	                        : " If smbd's AppArmor profile refuses the share's path, the journal "
+	                          "has apparmor=\"DENIED\" lines for it: `netdiag analyze CAPTURE "
+	                          "--journal-dir /var/log/journal --smb-conf /etc/samba/smb.conf` "
+	                          "joins them and names the rule that fixes it.";
+	switch (e->cmd) {
 	case ND_SMB_TREE_CONNECT:
-		return "The server refused the share itself: check the share permissions "
-		       "(smb.conf `valid users`, `invalid users`, `hosts allow`, or the Windows "
-		       "share ACL) for the account the client logs on as, and the permissions of "
-		       "the share's directory for that account.";
-	case ND_SMB_CREATE:
-		return "The share was reachable but this file or directory was refused: check the "
-		       "filesystem permissions and ACLs of the path for the mapped user "
-		       "(`getfacl`, `ls -ld`, Windows Security tab), and share options such as "
-		       "`read only`/`write list` when the requested access includes writing.";
-	case ND_SMB_SESSION_SETUP:
-		return "The logon itself was refused: the account may not be allowed on this "
-		       "server, or the server requires encryption or signing the client does not "
-		       "offer (smb.conf `server smb encrypt`, `server signing`).";
-	default:
-		return "Check the permissions of the object for the mapped user; for security "
-		       "descriptor queries (QUERY_INFO) clients usually tolerate the refusal.";
-	}
-}
-
-static void rule_access_denied(const struct nd_smb_results *r, struct nd_findings *out)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < r->n_errors && n < MAX_ERROR_FINDINGS; i++) {
-		const struct nd_smb_error *e = &r->errors[i];
-		if (e->benign || (e->status != ST_ACCESS_DENIED && e->status != ST_NET_ACCESS_DEN))
-			continue;
-		enum nd_severity sev = e->cmd == ND_SMB_QUERY_INFO ? ND_SEV_WARNING : ND_SEV_ERROR;
-		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_ACCESS_DENIED);
-		if (f)
-			f->severity = sev;
-		if (!f)
-			return;
-		n++;
-		error_subject(f, e);
-		snprintf(f->summary, sizeof(f->summary), "%" PRIu64 " %s request%s got %s%s%s%s%s",
-		         e->count, nd_smb_command_name(e->cmd), e->count == 1 ? "" : "s",
-		         nd_smb_status_name(e->status), e->share[0] ? " on " : "", e->share,
-		         e->path[0] ? " for " : "", e->path);
-		snprintf(f->advice, sizeof(f->advice), "%s %s", denied_advice(e->cmd),
-		         apparmor_advice);
-		error_evidence(f, e);
-	}
-}
-
-static void rule_bad_share(const struct nd_smb_results *r, struct nd_findings *out)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < r->n_errors && n < MAX_ERROR_FINDINGS; i++) {
-		const struct nd_smb_error *e = &r->errors[i];
-		if (e->status != ST_BAD_NET_NAME && e->status != ST_BAD_NET_PATH)
-			continue;
-		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_BAD_SHARE);
-		if (!f)
-			return;
-		n++;
-		error_subject(f, e);
-		snprintf(f->summary, sizeof(f->summary),
-		         "%" PRIu64 " %s request%s for %s failed with %s: the server has no such "
-		         "share, or cannot open its directory",
-		         e->count, nd_smb_command_name(e->cmd), e->count == 1 ? "" : "s",
-		         e->share[0] ? e->share : "an unknown share",
-		         nd_smb_status_name(e->status));
+		snprintf(f->fix, sizeof(f->fix),
+		         "check who may use [%s]: `testparm -s --section-name=%s` (valid users, invalid "
+		         "users, read list, hosts allow)",
+		         share_name(e->share), share_name(e->share));
 		snprintf(f->advice, sizeof(f->advice),
-		         "Check the share name the client uses against the server's list "
-		         "(`smbclient -L //server -U user`, `testparm -s`). Samba also answers "
-		         "BAD_NETWORK_NAME when the share's `path` does not exist or smbd cannot "
-		         "enter it. %s",
-		         apparmor_advice);
-		error_evidence(f, e);
+		         "The server refused the share itself for this account, before any file: the "
+		         "share's settings, or on Windows the share permissions.%s", aa);
+		break;
+	case ND_SMB_SESSION_SETUP:
+		snprintf(f->fix, sizeof(f->fix),
+		         "compare the server's `server smb encrypt` and `server signing` with what the "
+		         "client offers (`testparm -sv | grep -E 'smb encrypt|signing'`)");
+		snprintf(f->advice, sizeof(f->advice),
+		         "The logon was refused with ACCESS_DENIED rather than LOGON_FAILURE: the server "
+		         "requires encryption or signing the client does not offer, or the account may "
+		         "not log on to this server.");
+		break;
+	default:
+		snprintf(f->fix, sizeof(f->fix),
+		         "on the server, look at the permissions of the refused paths for the user: "
+		         "`ls -ld PATH; getfacl PATH` under the share's directory");
+		snprintf(f->advice, sizeof(f->advice),
+		         "The share was reachable but these files or directories were refused: the file "
+		         "system's permissions and ACLs for the mapped user, or share options such as "
+		         "`read only` and `write list` when writing was asked for.%s", aa);
 	}
 }
 
-enum cause { CAUSE_NETWORK, CAUSE_SERVER, CAUSE_UNKNOWN };
-
-static enum cause slow_cause(const struct nd_smb_share *s, nd_ns p99, nd_ns rtt, uint32_t factor)
+static void access_denied_finding(const struct nd_diag_input *in, struct nd_findings *out,
+                                  const struct err_group *g)
 {
-	if (s->slow_writes_net && s->slow_writes_net * 2 >= s->slow_writes)
-		return CAUSE_NETWORK;
-	if (!s->slow_writes_net && rtt > 0 && p99 > (nd_ns)factor * rtt)
-		return CAUSE_SERVER;
-	return CAUSE_UNKNOWN;
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_ACCESS_DENIED);
+	if (!f)
+		return;
+	error_subject(f, g);
+	const struct nd_smb_error *e = g->first;
+	if (e->cmd == ND_SMB_QUERY_INFO)
+		f->severity = ND_SEV_WARNING; /* clients tolerate a refused security query */
+	char lead[600];
+	error_lead(lead, sizeof(lead), g, f->subject);
+	snprintf(f->title, sizeof(f->title), "%s on %.100s refused: %s",
+	         nd_smb_command_name(e->cmd), f->subject, nd_smb_status_name(e->status));
+	snprintf(f->summary, sizeof(f->summary), "%.500s%s%.400s.", lead,
+	         g->paths[0] ? ", e.g. " : "", g->paths);
+	denied_advice(f, g, in->apparmor != NULL);
+	error_evidence(f, g, true);
+	paths_evidence(f, g);
+	create_evidence(f, e);
 }
 
-/* Each entry is parenthesised: clang's -Wstring-concatenation otherwise
- * suspects a missing comma between the concatenated literals. */
-static const char *const cause_text[] = {
-        [CAUSE_NETWORK] = ("network: the connection lost or retransmitted segments while "
-                           "the slow writes were outstanding"),
-        [CAUSE_SERVER] = ("server: the network was clean and the writes took far longer than "
-                          "the round-trip time"),
-        [CAUSE_UNKNOWN] = ("undetermined: neither network trouble nor a known round-trip time "
-                           "explains it"),
-};
+/* ---- missing shares ---- */
 
-static const char *const cause_advice[] = {
-        [CAUSE_NETWORK] =
-                ("Look for segmentation offload and MTU problems on the path: oversized "
-                 "segments in the capture mean LSO/GSO/TSO upstream of the capture point; on "
-                 "a Linux bridge `ethtool -k br0` showing \"generic-segmentation-offload: "
-                 "off [requested on]\" while guests send large segments leads to drops the "
-                 "bridge does not count. Try `ethtool -K <if> tso off gso off` on the "
-                 "sender (or the VM's virtual NIC: disable Large Send Offload) and check "
-                 "`ip -s link` drop counters along the path. See the tcp.* findings."),
-        [CAUSE_SERVER] =
-                ("The server is slow to complete writes: check its storage (`iostat -x 1`, "
-                 "latency of the share's filesystem), sync settings (`strict sync`, `sync "
-                 "always`, WRITE_THROUGH from the client), smbd CPU, antivirus or VFS "
-                 "modules, and lock/oplock contention on the file."),
-        [CAUSE_UNKNOWN] =
-                ("Capture closer to the client and to the server at the same time to tell "
-                 "network from server delay, and check the server's storage latency."),
-};
-
-static void slow_evidence(struct nd_finding *f, const struct nd_smb_share *s, nd_ns p99, nd_ns rtt)
+static bool is_bad_share(const struct nd_smb_error *e)
 {
-	const struct nd_hist *h = &s->write_lat;
-	nd_finding_evidence(f, "writes", h->count);
-	nd_finding_evidence_real(f, "p99_ms", nd_ns_to_ms(p99));
-	nd_finding_evidence_real(f, "max_ms", nd_ns_to_ms(h->max));
-	nd_finding_evidence_real(f, "avg_ms", nd_ns_to_ms(h->sum / (nd_ns)h->count));
-	nd_finding_evidence(f, "slow_writes", s->slow_writes);
-	nd_finding_evidence(f, "slow_writes_with_network_trouble", s->slow_writes_net);
-	nd_finding_evidence(f, "lost_segments", s->slow_net.lost_segment);
-	nd_finding_evidence(f, "retransmissions", s->slow_net.retransmission);
-	nd_finding_evidence(f, "dup_ack_storms", s->slow_net.dup_ack_storm);
-	nd_finding_evidence(f, "oversized_segments", s->slow_net.oversized_segment);
-	if (rtt > 0)
-		nd_finding_evidence_real(f, "rtt_ms", nd_ns_to_ms(rtt));
-	nd_finding_evidence(f, "inflight_max", s->write_io.inflight_max);
+	return e->status == ND_STATUS_BAD_NETWORK_NAME || e->status == ND_STATUS_BAD_NETWORK_PATH;
 }
 
-static void rule_slow_writes(const struct nd_smb_results *r, const struct nd_smb_config *cfg,
-                             struct nd_findings *out)
+static void bad_share_finding(struct nd_findings *out, const struct err_group *g)
 {
-	for (size_t i = 0; i < r->n_shares; i++) {
-		const struct nd_smb_share *s = &r->shares[i];
-		const struct nd_hist *h = &s->write_lat;
-		if (!h->count)
-			continue;
-		nd_ns p99 = nd_hist_quantile(h, 0.99);
-		nd_ns rtt = s->rtt_n ? s->rtt_sum / (nd_ns)s->rtt_n : 0;
-		bool slow = p99 > cfg->slow_write_threshold ||
-		            (rtt > 0 && p99 >= ND_SMB_SLOW_RTT_FLOOR &&
-		             p99 > (nd_ns)cfg->slow_rtt_factor * rtt);
-		if (!slow)
-			continue;
-		enum cause c = slow_cause(s, p99, rtt, cfg->slow_rtt_factor);
-		struct nd_finding *f = nd_findings_add(out, ND_F_SMB_SLOW_WRITES);
-		if (!f)
-			return;
-		snprintf(f->subject, sizeof(f->subject), "%s",
-		         s->path[0] ? s->path : "(unknown tree)");
-		f->first_ts = s->slow_first_ts ? s->slow_first_ts : s->write_io.first_ts;
-		f->last_ts = s->slow_last_ts ? s->slow_last_ts : s->write_io.last_ts;
-		snprintf(f->summary, sizeof(f->summary),
-		         "WRITE p99 %.1f ms (max %.1f ms over %" PRIu64 " writes) is slow; likely "
-		         "cause: %s",
-		         nd_ns_to_ms(p99), nd_ns_to_ms(h->max), h->count, cause_text[c]);
-		snprintf(f->advice, sizeof(f->advice), "%s", cause_advice[c]);
-		slow_evidence(f, s, p99, rtt);
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_BAD_SHARE);
+	if (!f)
+		return;
+	error_subject(f, g);
+	const struct nd_smb_error *e = g->first;
+	char st[96];
+	snprintf(f->title, sizeof(f->title), "share %.120s does not exist on the server", f->subject);
+	snprintf(f->summary, sizeof(f->summary),
+	         "%" PRIu64 " TREE_CONNECT request%s for %s failed with %s: the server has no such "
+	         "share, or smbd cannot enter its directory.",
+	         g->count, g->count == 1 ? "" : "s", f->subject,
+	         status_text(e->status, st, sizeof(st)));
+	snprintf(f->fix, sizeof(f->fix),
+	         "compare the name with the server's shares: `smbclient -L //SERVER -U USER` or "
+	         "`testparm -s` on the server");
+	snprintf(f->advice, sizeof(f->advice),
+	         "Samba also answers BAD_NETWORK_NAME when the share's `path` does not exist or smbd "
+	         "cannot enter it (permissions, an AppArmor profile).");
+	error_evidence(f, g, false);
+}
+
+/* ---- other failed operations ---- */
+
+static bool is_other_failure(const struct nd_smb_error *e)
+{
+	return !is_denied(e) && !is_bad_share(e) && e->cmd != ND_SMB_SESSION_SETUP;
+}
+
+/* Statuses that stop work for everyone, not one file. */
+static bool is_severe(uint32_t st)
+{
+	return st == ND_STATUS_DISK_FULL || st == ND_STATUS_QUOTA_EXCEEDED ||
+	       st == ND_STATUS_DISK_QUOTA_EXCEEDED || st == ND_STATUS_INSUFFICIENT_RESOURCES ||
+	       st == ND_STATUS_INSUFF_SERVER_RESOURCES || st == ND_STATUS_TOO_MANY_OPENED_FILES ||
+	       st == ND_STATUS_USER_SESSION_DELETED;
+}
+
+static const char *failure_fix(uint32_t st)
+{
+	switch (st) {
+	case ND_STATUS_DISK_FULL:
+	case ND_STATUS_QUOTA_EXCEEDED:
+	case ND_STATUS_DISK_QUOTA_EXCEEDED:
+		return "free space or raise the quota of the share's file system: `df -h SHAREPATH`, "
+		       "`repquota -a`";
+	case ND_STATUS_SHARING_VIOLATION:
+	case ND_STATUS_FILE_LOCK_CONFLICT:
+	case ND_STATUS_LOCK_NOT_GRANTED:
+		return "find who holds the file open or locked: `smbstatus -L` on the server";
+	case ND_STATUS_TOO_MANY_OPENED_FILES:
+	case ND_STATUS_INSUFFICIENT_RESOURCES:
+	case ND_STATUS_INSUFF_SERVER_RESOURCES:
+		return "check smbd's open files against its limit: `smbstatus -L | wc -l`, "
+		       "`max open files` and the service's LimitNOFILE";
+	case ND_STATUS_USER_SESSION_DELETED:
+	case ND_STATUS_NETWORK_NAME_DELETED:
+		return "look for smbd restarts or idle disconnects at that time: `journalctl -u smbd`, "
+		       "`deadtime` in smb.conf";
+	case ND_STATUS_OBJECT_PATH_NOT_FOUND:
+		return "the parent directory of the path does not exist on the share";
+	default:
+		return "look for the status in smbd's log at that time (`log level = 3` shows why)";
 	}
+}
+
+static void other_failure_finding(struct nd_findings *out, const struct err_group *g)
+{
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_OPERATION_ERRORS);
+	if (!f)
+		return;
+	error_subject(f, g);
+	const struct nd_smb_error *e = g->first;
+	if (is_severe(e->status))
+		f->severity = ND_SEV_ERROR;
+	char lead[600];
+	error_lead(lead, sizeof(lead), g, f->subject);
+	const char *name = nd_smb_status_name(e->status);
+	snprintf(f->title, sizeof(f->title), "%s on %.100s failed: %s", nd_smb_command_name(e->cmd),
+	         f->subject, name ? name : "unknown status");
+	snprintf(f->summary, sizeof(f->summary), "%.500s%s%.400s.", lead,
+	         g->paths[0] ? ", e.g. " : "", g->paths);
+	nd_str_copy(f->fix, sizeof(f->fix), failure_fix(e->status));
+	error_evidence(f, g, true);
+	paths_evidence(f, g);
+}
+
+static void rule_errors(const struct nd_diag_input *in, const struct nd_smb_results *r,
+                        struct nd_findings *out)
+{
+	struct err_group *gs = calloc(MAX_GROUPS, sizeof(*gs));
+	if (!gs)
+		return;
+	size_t n = group_errors(r, is_denied, gs);
+	for (size_t i = 0; i < n && i < MAX_PER_RULE; i++)
+		access_denied_finding(in, out, &gs[i]);
+	n = group_errors(r, is_bad_share, gs);
+	for (size_t i = 0; i < n && i < MAX_PER_RULE; i++)
+		bad_share_finding(out, &gs[i]);
+	n = group_errors(r, is_other_failure, gs);
+	for (size_t i = 0; i < n && i < MAX_PER_RULE; i++)
+		other_failure_finding(out, &gs[i]);
+	free(gs);
+}
+
+/* ---- logons ---- */
+
+static bool logon_failed(const struct nd_smb_logon *l)
+{
+	return l->status != ND_STATUS_SUCCESS;
+}
+
+/* The first thing to do, for the status and whether the user was seen. */
+static void logon_fix(struct nd_finding *f, uint32_t st, const char *user)
+{
+	const char *u = user[0] ? user : "USER";
+	const char *bs = strchr(u, '\\');
+	const char *name = bs ? bs + 1 : u;
+	switch (st) {
+	case ND_STATUS_ACCOUNT_DISABLED:
+		snprintf(f->fix, sizeof(f->fix), "enable the account: `smbpasswd -e %s` (or in AD)", name);
+		break;
+	case ND_STATUS_ACCOUNT_LOCKED_OUT:
+		snprintf(f->fix, sizeof(f->fix),
+		         "reset the bad-password count: `pdbedit -z -u %s` (or unlock it in AD)", name);
+		break;
+	case ND_STATUS_PASSWORD_EXPIRED:
+	case ND_STATUS_PASSWORD_MUST_CHANGE:
+		snprintf(f->fix, sizeof(f->fix), "set a new password: `smbpasswd %s` (or at the "
+		         "client's logon)", name);
+		break;
+	case ND_STATUS_ACCOUNT_RESTRICTION:
+	case ND_STATUS_INVALID_LOGON_HOURS:
+	case ND_STATUS_INVALID_WORKSTATION:
+	case ND_STATUS_LOGON_TYPE_NOT_GRANTED:
+	case ND_STATUS_ACCOUNT_EXPIRED:
+		snprintf(f->fix, sizeof(f->fix), "look at the account's restrictions: `pdbedit -v -u %s` "
+		         "(logon hours, workstations, expiry)", name);
+		break;
+	case ND_STATUS_NO_LOGON_SERVERS:
+	case ND_STATUS_TRUSTED_RELATIONSHIP_FAILURE:
+		snprintf(f->fix, sizeof(f->fix), "on the server: `wbinfo --ping-dc` and `wbinfo -t` "
+		         "(the domain controller and the trust)");
+		break;
+	default:
+		snprintf(f->fix, sizeof(f->fix), "on the server: `pdbedit -L | grep -i '^%s:'` (is "
+		         "the user known?), then `smbpasswd -a %s` to set its SMB password", name, name);
+	}
+}
+
+static const char *logon_meaning(uint32_t st)
+{
+	switch (st) {
+	case ND_STATUS_LOGON_FAILURE:
+	case ND_STATUS_WRONG_PASSWORD:
+	case ND_STATUS_NO_SUCH_USER:
+		return "a wrong user name or password, or a user the server does not know";
+	case ND_STATUS_ACCOUNT_DISABLED:
+		return "the account is disabled";
+	case ND_STATUS_ACCOUNT_LOCKED_OUT:
+		return "the account is locked out after too many bad passwords";
+	case ND_STATUS_PASSWORD_EXPIRED:
+	case ND_STATUS_PASSWORD_MUST_CHANGE:
+		return "the password has expired";
+	case ND_STATUS_NO_LOGON_SERVERS:
+	case ND_STATUS_TRUSTED_RELATIONSHIP_FAILURE:
+		return "the server cannot reach a domain controller to check the password";
+	default:
+		return "the account may not log on here now";
+	}
+}
+
+static void logon_subject(struct nd_finding *f, const struct nd_smb_logon *l)
+{
+	nd_str_copy(f->subject, sizeof(f->subject), l->user[0] ? l->user : "(user not visible)");
+	f->subject_kind = "user";
+	f->first_ts = l->first_ts;
+	f->last_ts = l->last_ts;
+	f->scope.ip_version = l->ip_version;
+	f->scope.has_server = f->scope.has_client = true;
+	memcpy(f->scope.server, l->server, 16);
+	memcpy(f->scope.client, l->client, 16);
+}
+
+static void logon_evidence(struct nd_finding *f, const struct nd_smb_logon *l, uint64_t count)
+{
+	char st[96];
+	nd_finding_evidence_str(f, "status", "%s", status_text(l->status, st, sizeof(st)));
+	if (l->user[0])
+		nd_finding_evidence_str(f, "user", "%s", l->user);
+	else
+		nd_finding_evidence_null(f, "user");
+	if (l->workstation[0])
+		nd_finding_evidence_str(f, "workstation", "%s", l->workstation);
+	else
+		nd_finding_evidence_null(f, "workstation");
+	if (l->mech[0])
+		nd_finding_evidence_str(f, "mechanism", "%s", l->mech);
+	else
+		nd_finding_evidence_null(f, "mechanism");
+	nd_finding_evidence(f, "count", count);
+	nd_finding_evidence(f, "first_frame", l->first_frame);
+}
+
+static bool same_logon(const struct nd_smb_logon *a, const struct nd_smb_logon *b)
+{
+	return a->status == b->status && a->ip_version == b->ip_version &&
+	       !memcmp(a->server, b->server, 16) && !strcmp(a->user, b->user);
+}
+
+/* One finding per (server, user, status); rows of other clients add up. */
+static void logon_failure_finding(struct nd_findings *out, const struct nd_smb_results *r,
+                                  size_t i)
+{
+	const struct nd_smb_logon *l = &r->logons[i];
+	uint64_t count = 0;
+	for (size_t k = 0; k < r->n_logons; k++)
+		if (same_logon(&r->logons[k], l))
+			count += r->logons[k].count;
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_LOGON_FAILURE);
+	if (!f)
+		return;
+	logon_subject(f, l);
+	f->impact.failed_ops = count;
+	char st[96], cli[64], srv[64];
+	nd_addr_format(l->ip_version, l->client, cli, sizeof(cli));
+	nd_addr_format(l->ip_version, l->server, srv, sizeof(srv));
+	snprintf(f->title, sizeof(f->title), "logon of %.80s to %.46s refused: %.40s", f->subject, srv,
+	         nd_smb_status_name(l->status) ? nd_smb_status_name(l->status) : "unknown status");
+	snprintf(f->summary, sizeof(f->summary),
+	         "%" PRIu64 " SESSION_SETUP%s of %s from %s%s%s%s to %s %s refused with %s: %s.",
+	         count, count == 1 ? "" : "s", l->user[0] ? l->user : "a user (Kerberos: not visible)",
+	         cli, l->workstation[0] ? " (workstation " : "", l->workstation,
+	         l->workstation[0] ? ")" : "", srv, count == 1 ? "was" : "were",
+	         status_text(l->status, st, sizeof(st)), logon_meaning(l->status));
+	logon_fix(f, l->status, l->user);
+	snprintf(f->advice, sizeof(f->advice),
+	         "A standalone Samba server checks its own passdb (`pdbedit -L`); a domain member asks "
+	         "the domain (`wbinfo -u`). If unknown users should get guest access instead, that is "
+	         "`map to guest = bad user`, a security trade-off.");
+	logon_evidence(f, l, count);
+}
+
+static void guest_finding(struct nd_findings *out, const struct nd_smb_logon *l)
+{
+	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_GUEST_FALLBACK);
+	if (!f)
+		return;
+	logon_subject(f, l);
+	bool anonymous = l->session_flags & ND_SMB_SESSION_IS_NULL;
+	/* Asking for nothing and getting guest or anonymous is by intent. */
+	if (!l->user[0])
+		f->severity = ND_SEV_INFO;
+	snprintf(f->title, sizeof(f->title), "%.100s was logged on as %s", f->subject,
+	         anonymous ? "anonymous" : "guest");
+	snprintf(f->summary, sizeof(f->summary),
+	         "%" PRIu64 " logon%s of %s %s accepted as %s (SessionFlags %s): the user gets what "
+	         "guest may do, and refusals follow on shares and files.",
+	         l->count, l->count == 1 ? "" : "s", f->subject, l->count == 1 ? "was" : "were",
+	         anonymous ? "anonymous" : "guest", anonymous ? "IS_NULL" : "IS_GUEST");
+	snprintf(f->fix, sizeof(f->fix),
+	         "check `map to guest` on the server (`testparm -sv | grep 'map to guest'`) and the "
+	         "user's password (`pdbedit -L`)");
+	f->impact.failed_ops = l->count;
+	nd_finding_evidence_str(f, "session_kind", "%s", anonymous ? "anonymous" : "guest");
+	if (l->user[0])
+		nd_finding_evidence_str(f, "user", "%s", l->user);
+	else
+		nd_finding_evidence_null(f, "user");
+	nd_finding_evidence(f, "count", l->count);
+	nd_finding_evidence(f, "first_frame", l->first_frame);
+}
+
+static void rule_logons(const struct nd_smb_results *r, struct nd_findings *out)
+{
+	unsigned failures = 0, guests = 0;
+	for (size_t i = 0; i < r->n_logons; i++) {
+		const struct nd_smb_logon *l = &r->logons[i];
+		bool first = true; /* the first row of its (server, user, status) */
+		for (size_t k = 0; k < i && first; k++)
+			first = !same_logon(&r->logons[k], l);
+		if (!first)
+			continue;
+		if (logon_failed(l) && failures++ < MAX_PER_RULE)
+			logon_failure_finding(out, r, i);
+		else if (!logon_failed(l) && guests++ < MAX_PER_RULE)
+			guest_finding(out, l);
+	}
+}
+
+/* ---- handles, SMB1, encryption, what was left pending ---- */
+
+static void handle_leak_text(struct nd_finding *f, const struct nd_smb_client *c, bool growing,
+                             bool cut)
+{
+	snprintf(f->title, sizeof(f->title), "%.64s opens files and does not close them (%u still "
+	         "open)", f->subject, c->open_now);
+	snprintf(f->summary, sizeof(f->summary),
+	         "The client opened %" PRIu64 " files and closed %" PRIu64 "; %u were still open at "
+	         "the end%s and %" PRIu64 " were only dropped by a tree disconnect or logoff%s.",
+	         c->opened, c->closed, c->open_now, growing ? " (growing over the capture)" : "",
+	         c->closed_by_disconnect,
+	         cut ? "; the capture ended before some connections closed" : "");
+	snprintf(f->fix, sizeof(f->fix),
+	         "find the application on the client: `handle.exe -a` / Resource Monitor (Windows), "
+	         "`lsof` and /proc/fs/cifs/open_files (Linux); `smbstatus -L` on the server");
+	snprintf(f->advice, sizeof(f->advice),
+	         "Handles dropped only by TREE_DISCONNECT or LOGOFF were never closed by the "
+	         "application; open handles hold locks and leases other clients wait on.");
 }
 
 static void rule_handle_leak(const struct nd_smb_results *r, const struct nd_smb_config *cfg,
@@ -229,24 +568,12 @@ static void rule_handle_leak(const struct nd_smb_results *r, const struct nd_smb
 		if (!f)
 			return;
 		nd_addr_format(c->ip_version, c->addr, f->subject, sizeof(f->subject));
+		f->scope.ip_version = c->ip_version;
+		f->scope.has_client = true;
+		memcpy(f->scope.client, c->addr, 16);
 		f->first_ts = c->first_ts;
 		f->last_ts = c->last_ts;
-		snprintf(f->summary, sizeof(f->summary),
-		         "The client opened %" PRIu64 " files and closed %" PRIu64
-		         "; %u were still open at the end%s and %" PRIu64
-		         " were only dropped by a tree disconnect or logoff%s",
-		         c->opened, c->closed, c->open_now,
-		         growing ? " (growing over the capture)" : "", c->closed_by_disconnect,
-		         r->capture_cut ? "; the capture ended before some connections closed"
-		                        : "");
-		snprintf(
-		        f->advice, sizeof(f->advice),
-		        "An application on the client opens files without closing them. Find it: "
-		        "on Windows, Resource Monitor or `handle.exe -a` on the client; on a Linux "
-		        "cifs client, /proc/fs/cifs/open_files and `lsof`; on the server, "
-		        "`smbstatus -L` (Samba) or Get-SmbOpenFile lists the open files per "
-		        "client. Handles dropped only by TREE_DISCONNECT/LOGOFF were never closed "
-		        "by the application.");
+		handle_leak_text(f, c, growing, r->capture_cut);
 		nd_finding_evidence(f, "opened", c->opened);
 		nd_finding_evidence(f, "closed", c->closed);
 		nd_finding_evidence(f, "closed_by_disconnect", c->closed_by_disconnect);
@@ -267,18 +594,51 @@ static void rule_smb1(const struct nd_smb_results *r, struct nd_findings *out)
 		return;
 	f->first_ts = r->first_ts;
 	f->last_ts = r->last_ts;
+	snprintf(f->title, sizeof(f->title), "clients still speak SMB1");
 	snprintf(f->summary, sizeof(f->summary),
-	         "SMB1 is in use: %" PRIu64 " SMB1 messages beyond the multi-protocol "
-	         "negotiate, %" PRIu64 " negotiates that offer no SMB2 dialect",
+	         "SMB1 is in use: %" PRIu64 " SMB1 messages beyond the multi-protocol negotiate, "
+	         "%" PRIu64 " negotiates that offer no SMB2 dialect. netdiag does not analyse SMB1 "
+	         "operations.",
 	         r->smb1_other, smb1_only);
-	snprintf(f->advice, sizeof(f->advice),
-	         "SMB1 is slow, insecure and deprecated. Update or reconfigure the clients that "
-	         "use it, then disable it on the server (Samba: `server min protocol = SMB2_10`; "
-	         "Windows: `Set-SmbServerConfiguration -EnableSMB1Protocol $false`).");
-	nd_finding_evidence(f, "smb1_pdus", r->smb1_pdus);
+	snprintf(f->fix, sizeof(f->fix),
+	         "update the clients that use it, then `server min protocol = SMB2_10` in smb.conf "
+	         "(Windows: `Set-SmbServerConfiguration -EnableSMB1Protocol $false`)");
+	snprintf(f->advice, sizeof(f->advice), "SMB1 is slow, insecure and deprecated.");
+	nd_finding_evidence(f, "smb1_messages", r->smb1_pdus);
 	nd_finding_evidence(f, "smb1_other", r->smb1_other);
 	nd_finding_evidence(f, "smb1_negotiates", r->smb1_negotiates);
 	nd_finding_evidence(f, "smb1_negotiates_offering_smb2", r->smb1_negotiates_smb2);
+}
+
+/* Who asked for encryption decides how to measure without it. */
+static uint64_t sessions_server_required(const struct nd_smb_results *r, uint64_t *known)
+{
+	uint64_t n = 0;
+	*known = 0;
+	for (size_t i = 0; i < r->n_enc_sessions; i++) {
+		const struct nd_smb_enc_session *s = &r->enc_sessions[i];
+		*known += s->setup_seen;
+		n += s->setup_seen && (s->session_flags & ND_SMB_SESSION_ENCRYPT_DATA);
+	}
+	return n;
+}
+
+static void encrypted_fix(struct nd_finding *f, uint64_t server, uint64_t known)
+{
+	if (known && server == known)
+		snprintf(f->fix, sizeof(f->fix),
+		         "the server requires encryption (`server smb encrypt = required` or a share's "
+		         "`smb encrypt = required`): measure on a test share with `smb encrypt = "
+		         "desired`, or decrypt the capture in Wireshark with the session keys");
+	else if (known && !server)
+		snprintf(f->fix, sizeof(f->fix),
+		         "the client asked for encryption, or the share requires it (`smb encrypt` of "
+		         "the share): reproduce from a client that does not request it (smbclient "
+		         "without --client-protection=encrypt), or decrypt in Wireshark");
+	else
+		snprintf(f->fix, sizeof(f->fix),
+		         "capture from the start of the session to see who asked for encryption, or "
+		         "decrypt the capture in Wireshark with the session keys");
 }
 
 static void rule_encrypted(const struct nd_smb_results *r, struct nd_findings *out)
@@ -290,57 +650,93 @@ static void rule_encrypted(const struct nd_smb_results *r, struct nd_findings *o
 		return;
 	f->first_ts = r->first_ts;
 	f->last_ts = r->last_ts;
+	uint64_t known, server = sessions_server_required(r, &known);
+	snprintf(f->title, sizeof(f->title),
+	         "%zu SMB3 session%s encrypted: their operations could not be measured",
+	         r->n_enc_sessions, r->n_enc_sessions == 1 ? " is" : "s are");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%" PRIu64 " SMB3 messages in %zu session%s are encrypted: their commands, "
-	         "latencies, errors and handles cannot be measured from the capture, and are "
-	         "not guessed",
+	         "latencies, errors and handles cannot be measured from the capture, and are not "
+	         "guessed.",
 	         r->encrypted_pdus, r->n_enc_sessions, r->n_enc_sessions == 1 ? "" : "s");
-	snprintf(f->advice, sizeof(f->advice),
-	         "To diagnose these sessions, reproduce on a test share without encryption "
-	         "(Samba: `smb encrypt = if_required`/`desired`), or decrypt the capture in "
-	         "Wireshark with the session keys.");
-	nd_finding_evidence(f, "encrypted_pdus", r->encrypted_pdus);
+	encrypted_fix(f, server, known);
+	nd_finding_evidence(f, "encrypted_messages", r->encrypted_pdus);
 	nd_finding_evidence(f, "sessions", r->n_enc_sessions);
-	nd_finding_evidence(f, "compressed_pdus", r->compressed_pdus);
+	if (known)
+		nd_finding_evidence(f, "required_by_server", server);
+	else
+		nd_finding_evidence_null(f, "required_by_server");
+	nd_finding_evidence(f, "compressed_messages", r->compressed_pdus);
 }
 
 static void rule_pending(const struct nd_smb_results *r, struct nd_findings *out)
 {
 	uint64_t total = 0;
-	for (unsigned c = 0; c < ND_SMB_NCMD; c++)
-		total += r->cmd[c].pending_at_end;
+	char cmds[300] = "";
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++) {
+		uint64_t n = r->cmd[c].pending_at_end;
+		total += n;
+		size_t l = strlen(cmds);
+		if (n)
+			snprintf(cmds + l, sizeof(cmds) - l, "%s%s %" PRIu64, l ? ", " : "",
+			         nd_smb_command_name(c), n);
+	}
 	if (!total)
 		return;
 	struct nd_finding *f = nd_findings_add(out, ND_F_SMB_PENDING_AT_END);
 	if (!f)
 		return;
-	f->last_ts = r->last_ts;
 	f->first_ts = r->first_ts;
+	f->last_ts = r->last_ts;
 	uint64_t notify = r->cmd[ND_SMB_CHANGE_NOTIFY].pending_at_end;
+	snprintf(f->title, sizeof(f->title), "%" PRIu64 " requests had no answer when the capture "
+	         "ended", total);
 	snprintf(f->summary, sizeof(f->summary),
-	         "%" PRIu64 " requests had no final response when the capture ended (%" PRIu64
-	         " CHANGE_NOTIFY, which waits for changes by design)%s",
-	         total, notify, r->capture_cut ? "; some connections were still open" : "");
+	         "%" PRIu64 " requests had no final response when the capture ended (%s; "
+	         "CHANGE_NOTIFY waits for changes by design)%s.",
+	         total, cmds, r->capture_cut ? "; some connections were still open" : "");
 	snprintf(f->advice, sizeof(f->advice),
-	         "Usually the capture stopped too early. If other requests stay unanswered for "
-	         "long in a longer capture, the server is stuck on them: check its logs and "
-	         "storage.");
-	for (unsigned c = 0; c < ND_SMB_NCMD; c++)
-		if (r->cmd[c].pending_at_end)
-			nd_finding_evidence(f, nd_smb_command_name(c), r->cmd[c].pending_at_end);
+	         "Usually the capture stopped too early; requests that stay unanswered in a longer "
+	         "capture mean the server is stuck on them.");
+	nd_finding_evidence(f, "requests", total);
+	nd_finding_evidence(f, "change_notify", notify);
+	nd_finding_evidence_str(f, "commands", "%s", cmds);
+}
+
+/* SMB is what netdiag judges: without it, only TCP was checked. */
+static void rule_no_smb(const struct nd_diag_input *in, const struct nd_smb_results *r,
+                        struct nd_findings *out)
+{
+	if (r->connections || r->smb1_pdus || r->encrypted_pdus)
+		return;
+	const struct nd_tcp_totals *t = nd_tcp_get_totals(in->tcp);
+	struct nd_capture_totals ct;
+	nd_capture_summary_totals(in->capture, &ct);
+	struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_NO_SMB);
+	if (!f)
+		return;
+	snprintf(f->title, sizeof(f->title), "no SMB traffic in the capture: only TCP was checked");
+	snprintf(f->summary, sizeof(f->summary),
+	         "The capture holds %" PRIu64 " packets and %" PRIu64 " TCP connections but no "
+	         "SMB2/3 (TCP port 445 or 139): no SMB operation could be judged.",
+	         ct.packets, t->flows);
+	snprintf(f->fix, sizeof(f->fix),
+	         "capture the SMB traffic itself: `netdiag capture IFACE --smb` or `tcpdump -i IFACE "
+	         "-w FILE 'tcp port 445'` while the problem happens");
+	nd_finding_evidence(f, "tcp_connections", t->flows);
+	nd_finding_evidence(f, "packets", ct.packets);
 }
 
 void nd_rules_smb(const struct nd_diag_input *in, struct nd_findings *out)
 {
-	const struct nd_smb *smb = in->smb;
-	if (!smb)
+	if (!in->smb)
 		return;
-	const struct nd_smb_results *r = nd_smb_get_results(smb);
-	const struct nd_smb_config *cfg = nd_smb_get_config(smb);
-	rule_access_denied(r, out);
-	rule_bad_share(r, out);
-	rule_slow_writes(r, cfg, out);
-	rule_handle_leak(r, cfg, out);
+	const struct nd_smb_results *r = nd_smb_get_results(in->smb);
+	rule_no_smb(in, r, out);
+	rule_errors(in, r, out);
+	rule_logons(r, out);
+	nd_rules_smb_slow(in, out);
+	rule_handle_leak(r, nd_smb_get_config(in->smb), out);
 	rule_smb1(r, out);
 	rule_encrypted(r, out);
 	rule_pending(r, out);

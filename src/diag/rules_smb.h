@@ -8,5 +8,7 @@
 #include "smb/smb.h"
 
 void nd_rules_smb(const struct nd_diag_input *in, struct nd_findings *out);
+/* The slow-operation findings (rules_smb_slow.c). */
+void nd_rules_smb_slow(const struct nd_diag_input *in, struct nd_findings *out);
 
 #endif

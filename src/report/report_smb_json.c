@@ -58,6 +58,19 @@ static json_object *j_addr(uint8_t ipv, const uint8_t a[16])
 	return ipv ? j_str(nd_addr_format(ipv, a, buf, sizeof(buf))) : NULL;
 }
 
+/* A name that may not be visible (a Kerberos user): null, not "". */
+static json_object *j_str_known(const char *s)
+{
+	return s[0] ? j_str(s) : NULL;
+}
+
+static json_object *j_hex16(uint16_t v)
+{
+	char buf[8];
+	snprintf(buf, sizeof(buf), "0x%04X", v);
+	return j_str(buf);
+}
+
 /* count, min, avg, p50, p90, p99, max, sum: the latency block. */
 static void lat_fields(json_object *o, const struct nd_hist *h)
 {
@@ -126,10 +139,74 @@ static json_object *share_cmd_json(const struct nd_hist *h, const struct nd_smb_
 	return o;
 }
 
+static json_object *worst_json(const struct nd_smb_op_stats *s, bool io)
+{
+	json_object *o = json_object_new_object();
+	add(o, "wait_ms", j_ms(s->worst.wait));
+	add(o, "time", j_time(s->worst.ts));
+	add(o, "frame", j_u64(s->worst.frame));
+	add(o, "file", j_u64(s->worst.file));
+	add(o, "client", j_addr(s->worst.ip_version, s->worst.client));
+	add(o, "name", j_str(s->worst.name));
+	add(o, "bytes", io ? j_u64(s->worst.bytes) : NULL);
+	return o;
+}
+
+/* One judged command (docs/smb.md, "Slow operations"); the *_ms sums add
+ * up: wait_ms = transfer_ms + service_ms. */
+static json_object *op_json(const struct nd_smb_op_stats *s, bool io)
+{
+	json_object *o = json_object_new_object();
+	add(o, "ops", j_u64(s->ops));
+	if (io)
+		add(o, "bytes", j_u64(s->bytes));
+	add(o, "wait_ms", j_ms(s->wait_sum));
+	add(o, "wait_avg_ms", j_ms(s->wait_sum / (nd_ns)s->ops));
+	add(o, "wait_max_ms", j_ms(s->wait_max));
+	add(o, "transfer_ms", j_ms(s->transfer_sum));
+	add(o, "service_ms", j_ms(s->service_sum));
+	add(o, "slow", j_u64(s->slow));
+	add(o, "slow_outliers", j_u64(s->slow_outliers));
+	add(o, "slow_network_trouble", j_u64(s->slow_trouble));
+	add(o, "slow_wait_ms", j_ms(s->slow_wait_sum));
+	add(o, "slow_excess_ms", j_ms(s->slow_excess_sum));
+	add(o, "slow_transfer_ms", j_ms(s->slow_transfer_sum));
+	add(o, "slow_service_ms", j_ms(s->slow_service_sum));
+	add(o, "slow_wait_min_ms", s->slow ? j_ms(s->slow_wait_min) : NULL);
+	add(o, "slow_wait_max_ms", s->slow ? j_ms(s->slow_wait_max) : NULL);
+	add(o, "slow_first_seen", j_time(s->slow_first_ts));
+	add(o, "slow_last_seen", j_time(s->slow_last_ts));
+	add(o, "worst", worst_json(s, io));
+	return o;
+}
+
+/* The judged commands of one class pair, in command order. */
+static json_object *operations_json(const struct nd_smb_op_stats ops[ND_SMB_NCMD], bool connect)
+{
+	json_object *o = json_object_new_object();
+	for (unsigned c = 0; c < ND_SMB_NCMD; c++) {
+		enum nd_smb_op_class cl = nd_smb_op_class(c, 0);
+		if (!ops[c].ops || cl == ND_SMB_CLASS_NONE ||
+		    (cl == ND_SMB_CLASS_CONNECT) != connect)
+			continue;
+		add(o, nd_smb_command_name(c), op_json(&ops[c], cl == ND_SMB_CLASS_IO));
+	}
+	return o;
+}
+
+static json_object *server_json(const struct nd_smb_server *s)
+{
+	json_object *o = json_object_new_object();
+	add(o, "server", j_addr(s->ip_version, s->addr));
+	add(o, "operations", operations_json(s->ops, true));
+	return o;
+}
+
 static json_object *share_json(const struct nd_smb_share *s)
 {
 	json_object *o = json_object_new_object();
 	add(o, "path", j_str(s->path));
+	add(o, "server", j_addr(s->ip_version, s->server));
 	add(o, "type", j_str(nd_smb_share_type_name(s->type)));
 	add(o, "share_flags", j_hex32(s->flags));
 	add(o, "encrypted", json_object_new_boolean(s->flags & 0x8000));
@@ -154,10 +231,9 @@ static json_object *share_json(const struct nd_smb_share *s)
 	add(o, "bytes_read", j_u64(s->read_io.bytes));
 	add(o, "errors", j_u64(s->errors));
 	add(o, "benign_errors", j_u64(s->benign_errors));
-	add(o, "slow_writes", j_u64(s->slow_writes));
-	add(o, "slow_writes_network", j_u64(s->slow_writes_net));
-	add(o, "rtt_min_ms", s->rtt_n ? j_ms(s->rtt_min) : NULL);
-	add(o, "rtt_avg_ms", s->rtt_n ? j_ms(s->rtt_sum / (nd_ns)s->rtt_n) : NULL);
+	add(o, "operations", operations_json(s->ops, false));
+	add(o, "io_idle_ms", j_ms(s->io_idle_ns));
+	add(o, "io_busy_ms", j_ms(s->io_busy_ns));
 	return o;
 }
 
@@ -177,6 +253,8 @@ static json_object *error_json(const struct nd_smb_error *e)
 	add(o, "first_frame", j_u64(e->first_frame));
 	add(o, "first_file", j_u64(e->first_file));
 	add(o, "client", j_addr(e->ip_version, e->client));
+	add(o, "server", j_addr(e->ip_version, e->server));
+	add(o, "user", j_str_known(e->user));
 	if (e->cmd == ND_SMB_CREATE) {
 		add(o, "desired_access", j_hex32(e->desired_access));
 		add(o, "disposition", j_u64(e->disposition));
@@ -247,6 +325,45 @@ static json_object *client_json(const struct nd_smb_client *c)
 	return o;
 }
 
+static json_object *logon_json(const struct nd_smb_logon *l)
+{
+	char nb[16];
+	json_object *o = json_object_new_object();
+	add(o, "client", j_addr(l->ip_version, l->client));
+	add(o, "server", j_addr(l->ip_version, l->server));
+	add(o, "user", j_str_known(l->user));
+	add(o, "workstation", j_str_known(l->workstation));
+	add(o, "mech", j_str_known(l->mech));
+	add(o, "status", j_hex32(l->status));
+	add(o, "status_name", j_str(nd_report_status_name(l->status, nb, sizeof(nb))));
+	add(o, "session_flags", l->status == ND_STATUS_SUCCESS ? j_hex16(l->session_flags) : NULL);
+	add(o, "count", j_u64(l->count));
+	add(o, "first_seen", j_time(l->first_ts));
+	add(o, "last_seen", j_time(l->last_ts));
+	add(o, "first_frame", j_u64(l->first_frame));
+	add(o, "first_file", j_u64(l->first_file));
+	return o;
+}
+
+static json_object *enc_session_json(const struct nd_smb_enc_session *e)
+{
+	char sid[24];
+	snprintf(sid, sizeof(sid), "0x%016" PRIx64, e->session_id);
+	json_object *s = json_object_new_object();
+	add(s, "session_id", j_str(sid));
+	add(s, "client", j_addr(e->ip_version, e->client));
+	add(s, "pdus_client_to_server", j_u64(e->pdus[0]));
+	add(s, "pdus_server_to_client", j_u64(e->pdus[1]));
+	/* null when the SESSION_SETUP was not captured */
+	add(s, "user", e->setup_seen ? j_str_known(e->user) : NULL);
+	add(s, "session_flags", e->setup_seen ? j_hex16(e->session_flags) : NULL);
+	add(s, "encryption_required",
+	    e->setup_seen
+	            ? json_object_new_boolean((e->session_flags & ND_SMB_SESSION_ENCRYPT_DATA) != 0)
+	            : NULL);
+	return s;
+}
+
 static json_object *dialects_json(const struct nd_smb_results *r)
 {
 	json_object *a = json_object_new_array();
@@ -290,8 +407,14 @@ static json_object *limits_json(const struct nd_smb_config *c, const struct nd_s
 	add(o, "max_errors", j_u64(c->max_errors));
 	add(o, "max_clients", j_u64(c->max_clients));
 	add(o, "top_slowest", j_u64(c->top_slowest));
-	add(o, "slow_write_threshold_ms", j_ms(c->slow_write_threshold));
-	add(o, "slow_rtt_factor", j_u64(c->slow_rtt_factor));
+	add(o, "max_servers", j_u64(c->max_servers));
+	add(o, "max_logons", j_u64(c->max_logons));
+	add(o, "slow_io_base_ms", j_ms(c->slow_io_base));
+	add(o, "slow_io_rate_bytes_per_s", j_u64(c->slow_io_rate));
+	add(o, "slow_metadata_ms", j_ms(c->slow_metadata));
+	add(o, "slow_connect_ms", j_ms(c->slow_connect));
+	add(o, "slow_outlier_factor", j_u64(c->slow_outlier_factor));
+	add(o, "slow_outlier_min_ops", j_u64(c->slow_outlier_min_ops));
 	add(o, "leak_min_handles", j_u64(c->leak_min_handles));
 	json_object *ev = json_object_new_object();
 	add(ev, "pending", j_u64(r->pending_evicted));
@@ -301,6 +424,8 @@ static json_object *limits_json(const struct nd_smb_config *c, const struct nd_s
 	add(ev, "shares_overflow", j_u64(r->shares_overflow));
 	add(ev, "errors_overflow", j_u64(r->errors_overflow));
 	add(ev, "clients_overflow", j_u64(r->clients_overflow));
+	add(ev, "servers_overflow", j_u64(r->servers_overflow));
+	add(ev, "logons_overflow", j_u64(r->logons_overflow));
 	add(o, "evicted", ev);
 	return o;
 }
@@ -328,19 +453,22 @@ static json_object *arrays_json(json_object *o, const struct nd_smb_results *r)
 		json_object_array_add(a, client_json(&r->clients[i]));
 	add(o, "clients", a);
 	a = json_object_new_array();
-	for (size_t i = 0; i < r->n_enc_sessions; i++) {
-		const struct nd_smb_enc_session *e = &r->enc_sessions[i];
-		char sid[24];
-		snprintf(sid, sizeof(sid), "0x%016" PRIx64, e->session_id);
-		json_object *s = json_object_new_object();
-		add(s, "session_id", j_str(sid));
-		add(s, "client", j_addr(e->ip_version, e->client));
-		add(s, "pdus_client_to_server", j_u64(e->pdus[0]));
-		add(s, "pdus_server_to_client", j_u64(e->pdus[1]));
-		json_object_array_add(a, s);
-	}
+	for (size_t i = 0; i < r->n_enc_sessions; i++)
+		json_object_array_add(a, enc_session_json(&r->enc_sessions[i]));
 	add(o, "encrypted_sessions", a);
 	return o;
+}
+
+static void servers_logons_json(json_object *o, const struct nd_smb_results *r)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < r->n_servers; i++)
+		json_object_array_add(a, server_json(&r->servers[i]));
+	add(o, "servers", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->n_logons; i++)
+		json_object_array_add(a, logon_json(&r->logons[i]));
+	add(o, "logons", a);
 }
 
 json_object *nd_report_smb_json(const struct nd_smb *smb)
@@ -367,9 +495,9 @@ json_object *nd_report_smb_json(const struct nd_smb *smb)
 			add(pend, nd_smb_command_name(c), j_u64(r->cmd[c].pending_at_end));
 	add(o, "pending_at_end", pend);
 	arrays_json(o, r);
+	servers_logons_json(o, r);
 	add(o, "capture_cut", json_object_new_boolean(r->capture_cut));
 	add(o, "framing", framing_json(r));
 	add(o, "limits", limits_json(nd_smb_get_config(smb), r));
 	return o;
 }
-

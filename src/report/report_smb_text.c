@@ -105,7 +105,7 @@ static void share_row(struct nd_text_table *t, const struct nd_smb_share *s)
 	nd_text_table_cell(t, "%.3f", nd_ns_to_ms(h->max));
 	nd_text_table_cell(t, "%.1f", nd_report_io_throughput(&s->write_io) * 8.0 / 1e6);
 	nd_text_table_cell(t, "%u", s->write_io.inflight_max);
-	nd_text_table_cell(t, "%" PRIu64, s->slow_writes);
+	nd_text_table_cell(t, "%" PRIu64, s->ops[ND_SMB_WRITE].slow);
 }
 
 static void share_table(struct nd_text_out *o, const struct nd_smb_results *r)

@@ -93,8 +93,9 @@ uint32_t nd_smb2_wanted(const struct nd_smb2_hdr *h, uint32_t pdu_len)
 {
 	unsigned c = cmd_index(h->cmd);
 	uint32_t want;
-	if (!h->is_response && (c == ND_SMB_CREATE || c == ND_SMB_TREE_CONNECT))
-		want = pdu_len; /* the name follows the fixed body */
+	if (!h->is_response &&
+	    (c == ND_SMB_CREATE || c == ND_SMB_TREE_CONNECT || c == ND_SMB_SESSION_SETUP))
+		want = pdu_len; /* the name or security buffer follows the fixed body */
 	else
 		want = SMB2_HDR_LEN + ND_MAX(9u, fixed_body[c][h->is_response ? 1 : 0]);
 	return ND_MIN(want, pdu_len);
@@ -184,10 +185,24 @@ static void parse_tree_connect_req(const uint8_t *pdu, size_t lim, const uint8_t
 		read_name(pdu, lim, off + 16u, len - 16u, out);
 }
 
+/* The security buffer as far as present (the caller may have buffered
+ * only a prefix of it): the NTLMSSP fields inside are checked against that. */
+static void parse_session_setup_req(const uint8_t *pdu, size_t lim, const uint8_t *b,
+                                    struct nd_smb2_info *out)
+{
+	size_t off = nd_le16(b + 12), len = nd_le16(b + 14);
+	if (off < SMB2_HDR_LEN || off >= lim)
+		return;
+	nd_smb_auth_parse(pdu + off, ND_MIN(len, lim - off), &out->auth);
+}
+
 static void parse_request(const uint8_t *pdu, size_t lim, unsigned c, struct nd_smb2_info *out)
 {
 	const uint8_t *b = pdu + SMB2_HDR_LEN;
 	switch (c) {
+	case ND_SMB_SESSION_SETUP:
+		parse_session_setup_req(pdu, lim, b, out);
+		break;
 	case ND_SMB_TREE_CONNECT:
 		parse_tree_connect_req(pdu, lim, b, out);
 		break;

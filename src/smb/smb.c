@@ -15,9 +15,17 @@
 #define DEFAULT_MAX_SHARES   64u
 #define DEFAULT_MAX_ERRORS   256u
 #define DEFAULT_MAX_CLIENTS  256u
-#define DEFAULT_SLOW_WRITE   (100 * ND_NS_PER_MS)
-#define DEFAULT_RTT_FACTOR   20u
 #define DEFAULT_LEAK_MIN     20u
+#define DEFAULT_MAX_SERVERS  64u
+#define DEFAULT_MAX_LOGONS   256u
+/* The expected times (docs/smb.md): generous enough that healthy traffic,
+ * even over a WAN, stays below them. */
+#define DEFAULT_SLOW_IO_BASE    (20 * ND_NS_PER_MS)
+#define DEFAULT_SLOW_IO_RATE    UINT64_C(10000000) /* bytes/s: 80 Mbit/s */
+#define DEFAULT_SLOW_METADATA   (200 * ND_NS_PER_MS)
+#define DEFAULT_SLOW_CONNECT    ND_NS_PER_SEC
+#define DEFAULT_OUTLIER_FACTOR  10u
+#define DEFAULT_OUTLIER_MIN_OPS 20u
 
 /* The app slot of a flow that is not SMB: checked once, then ignored. */
 static char not_smb;
@@ -32,10 +40,21 @@ static void config_defaults(struct nd_smb_config *c)
 	c->max_shares = c->max_shares ? ND_MIN(c->max_shares, 0xFFF0u) : DEFAULT_MAX_SHARES;
 	c->max_errors = c->max_errors ? c->max_errors : DEFAULT_MAX_ERRORS;
 	c->max_clients = c->max_clients ? ND_MIN(c->max_clients, 0xFFF0u) : DEFAULT_MAX_CLIENTS;
-	c->slow_write_threshold =
-	        c->slow_write_threshold ? c->slow_write_threshold : DEFAULT_SLOW_WRITE;
-	c->slow_rtt_factor = c->slow_rtt_factor ? c->slow_rtt_factor : DEFAULT_RTT_FACTOR;
 	c->leak_min_handles = c->leak_min_handles ? c->leak_min_handles : DEFAULT_LEAK_MIN;
+	c->max_servers = c->max_servers ? c->max_servers : DEFAULT_MAX_SERVERS;
+	c->max_logons = c->max_logons ? c->max_logons : DEFAULT_MAX_LOGONS;
+}
+
+static void config_judgement_defaults(struct nd_smb_config *c)
+{
+	c->slow_io_base = c->slow_io_base > 0 ? c->slow_io_base : DEFAULT_SLOW_IO_BASE;
+	c->slow_io_rate = c->slow_io_rate ? c->slow_io_rate : DEFAULT_SLOW_IO_RATE;
+	c->slow_metadata = c->slow_metadata > 0 ? c->slow_metadata : DEFAULT_SLOW_METADATA;
+	c->slow_connect = c->slow_connect > 0 ? c->slow_connect : DEFAULT_SLOW_CONNECT;
+	c->slow_outlier_factor =
+	        c->slow_outlier_factor ? c->slow_outlier_factor : DEFAULT_OUTLIER_FACTOR;
+	c->slow_outlier_min_ops =
+	        c->slow_outlier_min_ops ? c->slow_outlier_min_ops : DEFAULT_OUTLIER_MIN_OPS;
 }
 
 struct nd_smb *nd_smb_new(const struct nd_smb_config *cfg)
@@ -46,6 +65,7 @@ struct nd_smb *nd_smb_new(const struct nd_smb_config *cfg)
 	if (cfg)
 		smb->cfg = *cfg;
 	config_defaults(&smb->cfg);
+	config_judgement_defaults(&smb->cfg);
 	const struct nd_smb_config *c = &smb->cfg;
 	int rc = smb_pool_init(&smb->pending, c->max_pending, sizeof(struct smb_pending));
 	rc |= smb_pool_init(&smb->trees, c->max_trees, sizeof(struct smb_tree));
@@ -55,7 +75,10 @@ struct nd_smb *nd_smb_new(const struct nd_smb_config *cfg)
 	smb->errors = calloc(c->max_errors, sizeof(*smb->errors));
 	smb->clients = calloc(c->max_clients, sizeof(*smb->clients));
 	smb->slow = calloc(c->top_slowest, sizeof(*smb->slow));
-	if (rc || !smb->shares || !smb->errors || !smb->clients || !smb->slow) {
+	smb->servers = calloc(c->max_servers, sizeof(*smb->servers));
+	smb->logons = calloc(c->max_logons, sizeof(*smb->logons));
+	if (rc || !smb->shares || !smb->errors || !smb->clients || !smb->slow || !smb->servers ||
+	    !smb->logons) {
 		nd_smb_free(smb);
 		return NULL;
 	}
@@ -158,6 +181,17 @@ static int error_cmp(const void *a, const void *b)
 	return x->first_ts < y->first_ts ? -1 : x->first_ts > y->first_ts;
 }
 
+static int logon_cmp(const void *a, const void *b)
+{
+	const struct nd_smb_logon *x = a, *y = b;
+	bool fx = x->status != ND_STATUS_SUCCESS, fy = y->status != ND_STATUS_SUCCESS;
+	if (fx != fy)
+		return fx ? -1 : 1; /* failures first */
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->first_ts < y->first_ts ? -1 : x->first_ts > y->first_ts;
+}
+
 static int slow_cmp(const void *a, const void *b)
 {
 	const struct nd_smb_slow_op *x = a, *y = b;
@@ -238,6 +272,9 @@ static void collect_enc_sessions(struct nd_smb *smb)
 		memcpy(e->client, s->addr, 16);
 		e->pdus[0] = s->enc[0];
 		e->pdus[1] = s->enc[1];
+		e->setup_seen = s->setup_seen;
+		e->session_flags = s->flags;
+		memcpy(e->user, s->user, sizeof(e->user));
 	}
 	smb->r.enc_sessions = smb->enc_sessions;
 	smb->r.n_enc_sessions = k;
@@ -264,6 +301,7 @@ void nd_smb_finish(struct nd_smb *smb)
 	smb->r.sessions_evicted = smb->sessions.evicted;
 	qsort(smb->errors, smb->r.n_errors, sizeof(*smb->errors), error_cmp);
 	qsort(smb->slow, smb->n_slow, sizeof(*smb->slow), slow_cmp);
+	qsort(smb->logons, smb->r.n_logons, sizeof(*smb->logons), logon_cmp);
 	collect_handles(smb);
 	collect_enc_sessions(smb);
 	clients_trend(smb);
@@ -272,6 +310,8 @@ void nd_smb_finish(struct nd_smb *smb)
 	smb->r.slowest = smb->slow;
 	smb->r.n_slowest = smb->n_slow;
 	smb->r.clients = smb->clients;
+	smb->r.servers = smb->servers;
+	smb->r.logons = smb->logons;
 	smb->finished = true;
 }
 
@@ -291,6 +331,8 @@ void nd_smb_free(struct nd_smb *smb)
 	free(smb->errors);
 	free(smb->clients);
 	free(smb->slow);
+	free(smb->servers);
+	free(smb->logons);
 	free(smb->open_handles);
 	free(smb->enc_sessions);
 	free(smb);

@@ -13,18 +13,24 @@
 #include "tcp/tcp.h"
 
 struct nd_smb_config {
-	uint32_t max_pending;       /* pending requests over all connections; 0 = 16384 */
-	uint32_t max_handles;       /* open handles tracked; 0 = 16384 */
-	uint32_t max_trees;         /* tree connects tracked; 0 = 4096 */
-	uint32_t top_slowest;       /* slowest operations kept; 0 = 20 */
-	nd_ns slow_write_threshold; /* WRITE p99 above it is slow; 0 = 100 ms */
-	/* Additions beyond the first interface; 0 = defaults. */
-	uint32_t slow_rtt_factor;  /* WRITE p99 above this many RTTs is slow; 0 = 20 */
+	uint32_t max_pending;      /* pending requests over all connections; 0 = 16384 */
+	uint32_t max_handles;      /* open handles tracked; 0 = 16384 */
+	uint32_t max_trees;        /* tree connects tracked; 0 = 4096 */
+	uint32_t top_slowest;      /* slowest operations kept; 0 = 20 */
 	uint32_t leak_min_handles; /* never-closed handles for a leak suspicion; 0 = 20 */
 	uint32_t max_sessions;     /* sessions tracked; 0 = 4096 */
 	uint32_t max_shares;       /* per-share statistics rows; 0 = 64 */
 	uint32_t max_errors;       /* distinct error rows; 0 = 256 */
 	uint32_t max_clients;      /* per-client handle rows; 0 = 256 */
+	uint32_t max_servers;      /* per-server statistics rows; 0 = 64 */
+	uint32_t max_logons;       /* logon rows; 0 = 256 */
+	/* Judgement of each operation (docs/smb.md, "Slow operations"). */
+	nd_ns slow_io_base;            /* READ/WRITE: fixed part of the expected time; 0 = 20 ms */
+	uint64_t slow_io_rate;         /* READ/WRITE: bytes/s of the expected time; 0 = 10 MB/s */
+	nd_ns slow_metadata;           /* CREATE, CLOSE, QUERY_INFO ...; 0 = 200 ms */
+	nd_ns slow_connect;            /* NEGOTIATE, SESSION_SETUP, TREE_CONNECT; 0 = 1 s */
+	uint32_t slow_outlier_factor;  /* READ/WRITE service above this x the median; 0 = 10 */
+	uint32_t slow_outlier_min_ops; /* ... once the connection completed this many; 0 = 20 */
 };
 
 /* Commands by MS-SMB2 code; ND_SMB_CMD_OTHER collects codes above 0x12. */
@@ -60,19 +66,72 @@ enum nd_nt_status {
 #undef ND_NT_STATUS
 };
 
-#define ND_SMB_PATH_MAX       128 /* \\server\share, UTF-8, cut beyond */
-#define ND_SMB_NAME_MAX       192 /* file name relative to the share, UTF-8 */
-#define ND_SMB_IOSIZE_BUCKETS 13  /* <=4K, <=8K, ... <=8M, larger */
-#define ND_SMB_MAX_DIALECTS   8
-/* The RTT rule for slow WRITEs applies from this latency up: on a LAN a
- * 1 ms fsync is already 20 round trips. */
-#define ND_SMB_SLOW_RTT_FLOOR (5 * ND_NS_PER_MS)
+#define ND_SMB_PATH_MAX        128 /* \\server\share, UTF-8, cut beyond */
+#define ND_SMB_NAME_MAX        192 /* file name relative to the share, UTF-8 */
+#define ND_SMB_USER_MAX        128 /* "DOMAIN\user", UTF-8 */
+#define ND_SMB_WORKSTATION_MAX 64
+#define ND_SMB_MECH_MAX        16
+#define ND_SMB_IOSIZE_BUCKETS  13 /* <=4K, <=8K, ... <=8M, larger */
+#define ND_SMB_MAX_DIALECTS    8
+/* A client pause between I/Os longer than this is the user not copying,
+ * not the client being slow: it is left out of io_idle_ns. */
+#define ND_SMB_IDLE_GAP_MAX ND_NS_PER_SEC
 
-/* Network trouble on a connection (both directions summed), from the tcp
- * module's cumulative counters; a difference between two snapshots says
- * what happened in between. */
+/* SESSION_SETUP response SessionFlags (MS-SMB2 2.2.6). */
+#define ND_SMB_SESSION_IS_GUEST     0x0001u
+#define ND_SMB_SESSION_IS_NULL      0x0002u
+#define ND_SMB_SESSION_ENCRYPT_DATA 0x0004u
+
+/* The tcp module's cumulative counters of one connection (both directions
+ * summed); the difference between two snapshots says what happened in
+ * between. Oversized segments are not trouble (segmentation offload at the
+ * capture point makes them), so they are not here. */
 struct nd_smb_net {
-	uint64_t lost_segment, retransmission, dup_ack_storm, oversized_segment;
+	uint64_t lost_segment, retransmission, spurious_retransmission, dup_ack_storm;
+};
+/* Network trouble between two snapshots: lost segments + retransmissions
+ * that were not spurious + dup-ACK storms. */
+uint64_t nd_smb_net_trouble(const struct nd_smb_net *from, const struct nd_smb_net *to);
+
+/* How an operation is judged (docs/smb.md): connect per server, metadata
+ * and io per share; NONE for commands that are not judged (LOGOFF,
+ * TREE_DISCONNECT, CANCEL, ECHO, CHANGE_NOTIFY, OPLOCK_BREAK, OTHER) and for
+ * IOCTLs that wait or copy by design (FSCTL_PIPE_WAIT, FSCTL_SRV_COPYCHUNK,
+ * FSCTL_SRV_COPYCHUNK_WRITE). ctl_code is read for IOCTL only. */
+enum nd_smb_op_class {
+	ND_SMB_CLASS_NONE = 0,
+	ND_SMB_CLASS_CONNECT,
+	ND_SMB_CLASS_METADATA,
+	ND_SMB_CLASS_IO,
+};
+enum nd_smb_op_class nd_smb_op_class(unsigned cmd, uint32_t ctl_code);
+
+/* Judged operations of one command on one share (or server): every final
+ * response, failures included. Times: wait = request first byte -> response
+ * last byte; transfer = the part spent moving the messages (WRITE: the
+ * request, READ: the response, others: both); service = wait - transfer. */
+struct nd_smb_op_stats {
+	uint64_t ops;   /* final responses (failures included) */
+	uint64_t bytes; /* READ/WRITE: the bytes judged (WRITE Length, READ DataLength) */
+	nd_ns wait_sum, wait_max, transfer_sum, service_sum;
+	uint64_t slow;                        /* judged slow */
+	uint64_t slow_outliers;               /* of which slow by the median rule only */
+	uint64_t slow_trouble;                /* of which had network trouble meanwhile */
+	nd_ns slow_wait_sum, slow_excess_sum; /* their waiting; beyond the expected time */
+	nd_ns slow_transfer_sum, slow_service_sum;
+	nd_ns slow_wait_min, slow_wait_max; /* recurring-stall patterns */
+	nd_ns slow_first_ts,
+	        slow_last_ts; /* request first byte of the first, response of the last */
+	struct {
+		nd_ns wait;
+		nd_ns ts;       /* the request's first byte */
+		uint64_t frame; /* of the request (the frame that completes it, as tshark) */
+		uint32_t file;
+		uint64_t bytes;
+		uint8_t ip_version;
+		uint8_t client[16];
+		char name[ND_SMB_NAME_MAX]; /* file, TREE_CONNECT path, or SESSION_SETUP user */
+	} worst;                            /* the slowest operation */
 };
 
 struct nd_smb_cmd_stats {
@@ -90,26 +149,50 @@ struct nd_smb_io_stats {
 	uint64_t size_buckets[ND_SMB_IOSIZE_BUCKETS];
 	uint32_t inflight_max;             /* most outstanding on one connection */
 	uint64_t inflight_sum, inflight_n; /* sampled when each request is sent */
-	nd_ns first_ts, last_ts;           /* first request, last final response */
+	nd_ns first_ts, last_ts; /* first byte of the first request, last final response */
 };
 
 struct nd_smb_share {
 	char path[ND_SMB_PATH_MAX]; /* "" when the tree connect was not captured */
-	uint8_t type;               /* 1 disk, 2 pipe, 3 print, 0 unknown */
-	uint32_t flags;             /* ShareFlags (0x8000 = encrypt data) */
+	uint8_t ip_version;         /* of the server: a share row is (server, path) */
+	uint8_t server[16];
+	uint8_t type;   /* 1 disk, 2 pipe, 3 print, 0 unknown */
+	uint32_t flags; /* ShareFlags (0x8000 = encrypt data) */
 	uint64_t tree_connects, tree_connect_failures;
 	struct nd_hist write_lat, read_lat;
 	struct nd_smb_io_stats write_io, read_io;
 	uint64_t cmd_count[ND_SMB_NCMD];
 	nd_ns cmd_sum[ND_SMB_NCMD];
 	uint64_t errors, benign_errors;
-	/* WRITEs slower than the threshold (or the RTT factor): how many, and
-	 * how many had network trouble on their connection while outstanding. */
-	uint64_t slow_writes, slow_writes_net;
-	struct nd_smb_net slow_net; /* counter deltas summed over slow writes */
-	nd_ns slow_first_ts, slow_last_ts;
-	uint64_t rtt_n;
-	nd_ns rtt_sum, rtt_min; /* connection RTT at WRITE completion, when known */
+	/* Metadata and io operations judged here (connect ones: per server). */
+	struct nd_smb_op_stats ops[ND_SMB_NCMD];
+	/* Client pauses between I/Os on one connection, up to
+	 * ND_SMB_IDLE_GAP_MAX each, counted for the share of the next request;
+	 * and time with at least one READ/WRITE outstanding on the connection,
+	 * counted for the share of the operation completing it. */
+	nd_ns io_idle_ns, io_busy_ns;
+};
+
+struct nd_smb_server {
+	uint8_t ip_version;
+	uint8_t addr[16];
+	struct nd_smb_op_stats ops[ND_SMB_NCMD]; /* connect class */
+};
+
+/* Logons worth reporting: failed SESSION_SETUPs and guest or anonymous
+ * (null) sessions. One row per (server, client, user, status). */
+struct nd_smb_logon {
+	uint8_t ip_version;
+	uint8_t client[16], server[16];
+	char user[ND_SMB_USER_MAX]; /* "DOMAIN\user"; "" when not visible */
+	char workstation[ND_SMB_WORKSTATION_MAX];
+	char mech[ND_SMB_MECH_MAX]; /* "NTLMSSP", "Kerberos", "" */
+	uint32_t status;            /* final status */
+	uint16_t session_flags;     /* of a successful one */
+	uint64_t count;
+	nd_ns first_ts, last_ts;
+	uint64_t first_frame;
+	uint32_t first_file;
 };
 
 struct nd_smb_error {
@@ -124,6 +207,8 @@ struct nd_smb_error {
 	uint32_t first_file;
 	uint8_t ip_version;
 	uint8_t client[16];
+	uint8_t server[16];
+	char user[ND_SMB_USER_MAX];           /* of the session; "" when not known */
 	uint32_t desired_access, disposition; /* CREATE */
 	uint32_t ctl_code;                    /* IOCTL */
 };
@@ -154,7 +239,7 @@ struct nd_smb_slow_op {
 	char name[ND_SMB_NAME_MAX];
 	uint64_t offset;
 	uint32_t length;
-	bool network_trouble; /* the connection lost/retransmitted while it was outstanding */
+	bool network_trouble; /* nd_smb_net_trouble() > 0 from request first byte to response */
 };
 
 #define ND_SMB_CLIENT_SAMPLES 64
@@ -179,6 +264,9 @@ struct nd_smb_enc_session {
 	uint8_t ip_version;
 	uint8_t client[16];
 	uint64_t pdus[2]; /* [0] client to server, [1] back */
+	bool setup_seen;  /* its final SESSION_SETUP was captured: the fields below are known */
+	uint16_t session_flags; /* ND_SMB_SESSION_ENCRYPT_DATA: the server required encryption */
+	char user[ND_SMB_USER_MAX];
 };
 
 struct nd_smb_results {
@@ -206,6 +294,7 @@ struct nd_smb_results {
 	/* limits */
 	uint64_t pending_evicted, handles_evicted, trees_evicted, sessions_evicted;
 	uint64_t shares_overflow, errors_overflow, clients_overflow;
+	uint64_t servers_overflow, logons_overflow;
 	nd_ns first_ts, last_ts;
 	bool capture_cut; /* some SMB connection had no FIN/RST at the end */
 	/* arrays, valid after nd_smb_finish */
@@ -219,6 +308,10 @@ struct nd_smb_results {
 	size_t n_slowest;
 	const struct nd_smb_client *clients;
 	size_t n_clients;
+	const struct nd_smb_server *servers;
+	size_t n_servers;
+	const struct nd_smb_logon *logons; /* failures first, then by count */
+	size_t n_logons;
 	const struct nd_smb_enc_session *enc_sessions;
 	size_t n_enc_sessions;
 	uint64_t enc_sessions_total;
@@ -247,5 +340,10 @@ const char *nd_smb_dialect_name(uint16_t dialect);
 /* "FSCTL_PIPE_TRANSCEIVE"; NULL when unknown. */
 const char *nd_smb_ioctl_name(uint32_t ctl);
 const char *nd_smb_share_type_name(uint8_t type); /* "disk", "pipe", "print", "unknown" */
+/* A CREATE DesiredAccess as its MS-SMB2 2.2.13.1 names joined by '|' with the
+ * value, e.g. "FILE_READ_DATA|SYNCHRONIZE (0x00100001)". */
+const char *nd_smb_access_mask_format(uint32_t mask, char *buf, size_t len);
+/* CreateDisposition: "FILE_OPEN", "FILE_OVERWRITE_IF"; "unknown" beyond. */
+const char *nd_smb_disposition_name(uint32_t disposition);
 
 #endif

@@ -14,6 +14,14 @@
 #define SMB2_FLAG_RELATED  0x00000004u
 #define SMB2_MSGID_NONE    UINT64_C(0xFFFFFFFFFFFFFFFF)
 
+/* What a SESSION_SETUP request's security buffer shows (SPNEGO or raw). */
+enum smb_mech { SMB_MECH_NONE = 0, SMB_MECH_NTLMSSP, SMB_MECH_KERBEROS };
+struct smb_auth {
+	uint8_t mech;               /* enum smb_mech */
+	uint8_t ntlm_type;          /* NTLMSSP message: 1 NEGOTIATE, 2 CHALLENGE, 3 AUTHENTICATE */
+	char user[ND_SMB_USER_MAX]; /* AUTHENTICATE: "DOMAIN\user", "user"; else "" */
+	char workstation[ND_SMB_WORKSTATION_MAX];
+};
 
 /* One decoded SMB2 header. */
 struct nd_smb2_hdr {
@@ -50,6 +58,7 @@ struct nd_smb2_info {
 	uint8_t info_type, info_class;
 	bool has_name; /* CREATE name or TREE_CONNECT path, UTF-8 */
 	char name[ND_SMB_NAME_MAX];
+	struct smb_auth auth; /* SESSION_SETUP request */
 };
 
 /* 0 when a full 64-byte SMB2 header (FE 'SMB', StructureSize 64) is at p. */
@@ -64,6 +73,16 @@ bool nd_smb2_is_error_body(uint16_t cmd, uint32_t status, uint16_t structure_siz
 /* Bytes of a PDU (from its header) worth buffering to decode it: the
  * header, the fixed body, and for CREATE/TREE_CONNECT requests the name. */
 uint32_t nd_smb2_wanted(const struct nd_smb2_hdr *h, uint32_t pdu_len);
+/* Finds the mechanism in a SESSION_SETUP security buffer of len bytes (as
+ * far as captured): an NTLMSSP message anywhere in it (searched for its
+ * signature, so SPNEGO wrapping needs no ASN.1 parser), else a Kerberos OID
+ * or AP-REQ. For an NTLMSSP AUTHENTICATE it reads DomainName, UserName and
+ * Workstation, each checked against the message bytes present; names are
+ * sanitised (control characters replaced). */
+void nd_smb_auth_parse(const uint8_t *blob, size_t len, struct smb_auth *out);
+/* "NTLMSSP", "Kerberos", "" */
+const char *nd_smb_mech_name(uint8_t mech);
+
 /* UTF-16LE -> UTF-8, bounded; odd trailing byte ignored, bad surrogates and
  * control characters replaced. Always terminates dst (cap > 0); returns the
  * length written. */
@@ -117,10 +136,19 @@ static inline uint32_t smb_pool_link(const struct smb_pool *p, const struct smb_
 #define SMB_MAX_FILL_RANGES 4
 #define SMB_RANGE_IDS       4
 
+/* When a message was seen: ts/frame/file of the segment it is decoded at
+ * (tshark's SRT definition: the one that completes it, or its first one
+ * when the snaplen cut that), and the segment that carried its first byte,
+ * with the connection's network counters at that moment. partial: decoded
+ * before its last byte passed (snaplen cut); smb_track_msg_end follows
+ * with the time of its end. */
 struct smb_when {
 	nd_ns ts;
 	uint64_t frame;
 	uint32_t file;
+	nd_ns first_ts;
+	struct nd_smb_net first_net;
+	bool partial;
 };
 
 enum smb_dir_state {
@@ -156,9 +184,13 @@ struct smb_view {
 	struct smb_piece p[SMB_MAX_PIECES];
 };
 
+/* MessageIds a message carried: requests (ids), and final responses whose
+ * operation waits for the message's end to be completed (resp). */
 struct smb_msg_ids {
 	uint64_t ids[SMB_RANGE_IDS];
 	uint8_t n;
+	uint8_t n_resp;
+	uint64_t resp[SMB_MAX_PIECES];
 };
 
 struct smb_dir {
@@ -173,14 +205,19 @@ struct smb_dir {
 	bool resume; /* skipping to the next piece of the message, not to its end */
 	uint8_t n_pieces;
 	struct smb_piece pieces[SMB_MAX_PIECES]; /* boff counts from buf + 4 */
-	bool start_cut;   /* the segment holding the message start was cut by the snaplen */
-	bool committed;   /* already decoded (cut start) */
-	uint64_t missing; /* message bytes that fell into holes */
+	nd_ns first_ts;                          /* the segment holding the message start */
+	struct nd_smb_net first_net;
+	bool start_cut;          /* the segment holding the message start was cut by the snaplen */
+	bool committed;          /* already decoded (cut start) */
+	uint64_t missing;        /* message bytes that fell into holes */
+	struct smb_msg_ids ends; /* decoded before its end: what its end completes */
 	uint8_t buf[SMB_BUF_CAP + 4];
 	/* a header expected inside a hole */
 	bool park;
 	uint64_t park_start;
 	uint32_t park_have;
+	nd_ns park_first_ts; /* the segment that gave the parked message its first byte */
+	struct nd_smb_net park_first_net;
 	uint8_t pbuf[SMB_PARK_CAP];
 	struct smb_fill_range ranges[SMB_MAX_FILL_RANGES];
 	uint8_t n_ranges;
@@ -200,11 +237,25 @@ struct smb_conn {
 	bool known_port; /* 445 or 139 */
 	struct smb_dir dir[2];
 	uint32_t inflight[2]; /* [0] READ, [1] WRITE */
-	uint32_t pend_head;   /* pending requests of this connection (pool links) */
+	/* I/O activity (judge.c): io_mark starts the outstanding time not yet
+	 * counted; io_idle_since is when the last READ/WRITE completed with
+	 * nothing else outstanding (0: no idle gap being measured). */
+	nd_ns io_mark, io_idle_since, io_last_end;
+	struct nd_hist service[2]; /* [0] READ, [1] WRITE: successful ones, for the median */
+	uint32_t pend_head;        /* pending requests of this connection (pool links) */
 	uint32_t n_pending;
 	uint64_t sessions[4]; /* sessions seen, for the end-of-capture state */
 	uint8_t n_sessions;
 	struct smb_conn *prev, *next; /* live connections */
+};
+
+/* What completing an operation needs from its final response. */
+struct smb_reply {
+	uint32_t status;
+	bool has_count; /* the body was read: count is valid */
+	uint32_t count; /* READ DataLength, WRITE Count */
+	nd_ns first_ts; /* response's first byte */
+	nd_ns ts;       /* response decoded: its last byte unless decoded early */
 };
 
 struct smb_pending {
@@ -214,7 +265,12 @@ struct smb_pending {
 	uint8_t cmd;
 	uint8_t sender; /* direction that sent the request */
 	bool interim, cancelled;
-	nd_ns ts, t_interim;
+	bool answered;  /* final response decoded; waits for its last byte */
+	uint8_t mech;   /* SESSION_SETUP: enum smb_mech */
+	nd_ns ts;       /* request decoded (tshark SRT) */
+	nd_ns first_ts; /* request's first byte */
+	nd_ns last_ts;  /* request's last byte */
+	nd_ns t_interim;
 	uint64_t frame;
 	uint32_t file;
 	uint64_t session_id;
@@ -226,8 +282,17 @@ struct smb_pending {
 	uint32_t length;
 	uint32_t desired_access, disposition, ctl_code;
 	uint32_t inflight_slot; /* 0 none, 1 READ, 2 WRITE */
-	struct nd_smb_net net0;
-	char name[ND_SMB_NAME_MAX];
+	struct nd_smb_net net0; /* at the request's first byte */
+	struct smb_reply reply; /* from the final response */
+	union {
+		/* CREATE name, TREE_CONNECT path; for others, the handle's name
+		 * (copied at the final response: a CLOSE forgets it) */
+		char name[ND_SMB_NAME_MAX];
+		struct { /* SESSION_SETUP */
+			char user[ND_SMB_USER_MAX];
+			char workstation[ND_SMB_WORKSTATION_MAX];
+		} logon;
+	};
 };
 
 struct smb_tree {
@@ -258,6 +323,10 @@ struct smb_session {
 	uint32_t conns_open;
 	uint32_t n_handles;
 	bool cut;
+	bool setup_seen; /* a successful final SESSION_SETUP was captured */
+	uint8_t mech;
+	uint16_t flags; /* SessionFlags */
+	char user[ND_SMB_USER_MAX];
 };
 
 struct nd_smb {
@@ -268,6 +337,8 @@ struct nd_smb {
 	struct nd_smb_share *shares;
 	struct nd_smb_error *errors;
 	struct nd_smb_client *clients;
+	struct nd_smb_server *servers;
+	struct nd_smb_logon *logons;
 	struct nd_smb_slow_op *slow; /* min-heap on latency until finish */
 	size_t n_slow;
 	struct nd_smb_open_handle *open_handles;
@@ -275,6 +346,32 @@ struct nd_smb {
 	struct smb_conn *conns;
 	bool finished;
 };
+
+/* The connection's network counters now (zero without a tcp flow). */
+void smb_net_snapshot(const struct smb_conn *c, struct nd_smb_net *n);
+
+/* judge.c: an operation whose final response ended at resp_last (p->reply
+ * filled in), judged when its class says so. */
+void smb_judge(struct nd_smb *smb, struct smb_conn *c, const struct smb_pending *p,
+               nd_ns resp_last);
+/* A READ/WRITE request became outstanding on c (call before counting it in
+ * c->inflight), and one completed at ts (before its slot is released). */
+void smb_io_started(struct nd_smb *smb, struct smb_conn *c, uint16_t share, nd_ns first_ts);
+void smb_io_completed(struct nd_smb *smb, struct smb_conn *c, uint16_t share, nd_ns ts);
+
+/* The session with this id, made (for the client at c->addr[sender]) when
+ * new; NULL for the ids that name no session (0, all-FF). */
+struct smb_session *smb_session_get(struct nd_smb *smb, uint64_t sid, const struct smb_conn *c,
+                                    int sender);
+
+/* logon.c: a final SESSION_SETUP response. p is NULL when its request was
+ * not seen. The session learns its user, mechanism and flags; failures and
+ * guest or anonymous logons get a logon row. */
+void smb_logon_done(struct nd_smb *smb, const struct smb_conn *c, int resp_dir,
+                    const struct smb_pending *p, const struct nd_smb2_info *in,
+                    const struct smb_when *w);
+/* The user of a session ("" when not known). */
+const char *smb_session_user(struct nd_smb *smb, uint64_t session_id);
 
 /* stream.c */
 void smb_stream_data(struct nd_smb *smb, struct smb_conn *c, int dir,
@@ -288,6 +385,10 @@ void smb_track_view(struct nd_smb *smb, struct smb_conn *c, int dir, const struc
 void smb_track_message(struct nd_smb *smb, struct smb_conn *c, int dir, const uint8_t *msg,
                        size_t avail, uint32_t msg_len, const struct smb_when *w,
                        struct smb_msg_ids *ids);
+/* A message decoded early (w->partial) ended at w: requests learn their
+ * last byte, final responses complete their operation. */
+void smb_track_msg_end(struct nd_smb *smb, struct smb_conn *c, const struct smb_msg_ids *ids,
+                       const struct smb_when *w);
 /* A late segment completed more of a request: its timestamp moves. */
 void smb_track_request_refill(struct nd_smb *smb, struct smb_conn *c, uint64_t msg_id,
                               const struct smb_when *w);

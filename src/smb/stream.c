@@ -11,6 +11,11 @@
  * passes its end; late segments filling the hole move its requests' time
  * to the fill, as tshark completes the reassembly there.
  *
+ * What the user waited is measured apart from that: every message carries
+ * the time of the segment holding its first byte (and the connection's
+ * network counters then), and one decoded before its end (snaplen) tells
+ * tracking when its end passes (msg_ended).
+ *
  * After a hole that swallows a header, decoding restarts on the next NBSS
  * header + SMB magic (resync); the position of the lost header is parked,
  * and a late segment covering it lets us decode that message after all. */
@@ -81,9 +86,27 @@ uint32_t smb_piece_wanted(const uint8_t *p, size_t have, uint32_t msg_off, uint3
 
 static void when_of(const struct nd_tcp_chunk *ch, struct smb_when *w)
 {
+	memset(w, 0, sizeof(*w));
 	w->ts = ch->ts;
 	w->frame = ch->frame;
 	w->file = ch->file;
+}
+
+/* The current message starts in this chunk. */
+static void note_first(struct smb_conn *c, struct smb_dir *d, const struct nd_tcp_chunk *ch)
+{
+	d->first_ts = ch->ts;
+	smb_net_snapshot(c, &d->first_net);
+}
+
+/* w (the segment completing the message) with the message's first byte. */
+static struct smb_when with_first(const struct smb_when *w, nd_ns first_ts,
+                                  const struct nd_smb_net *first_net)
+{
+	struct smb_when x = *w;
+	x.first_ts = first_ts ? first_ts : w->ts;
+	x.first_net = *first_net;
+	return x;
 }
 
 static void start_msg(struct smb_dir *d, uint64_t off)
@@ -97,6 +120,7 @@ static void start_msg(struct smb_dir *d, uint64_t off)
 	d->start_cut = false;
 	d->committed = false;
 	d->missing = 0;
+	memset(&d->ends, 0, sizeof(d->ends));
 }
 
 static uint64_t msg_end(const struct smb_dir *d)
@@ -141,9 +165,23 @@ static void commit_buffered(struct nd_smb *smb, struct smb_conn *c, int dir,
 	struct smb_view v = {.base = d->buf + 4, .msg_len = d->nbss_len, .n = d->n_pieces};
 	memcpy(v.p, d->pieces, sizeof(v.p[0]) * d->n_pieces);
 	struct smb_msg_ids ids = {0};
-	smb_track_view(smb, c, dir, &v, w, &ids);
+	struct smb_when wf = with_first(w, d->first_ts, &d->first_net);
+	wf.partial = d->pos < msg_end(d);
+	smb_track_view(smb, c, dir, &v, &wf, &ids);
 	if (d->missing && !d->start_cut)
 		range_add(d, d->msg_start, msg_end(d), d->missing, &ids);
+	if (wf.partial)
+		d->ends = ids;
+}
+
+/* The current message ended at w (or in a hole before w): what was
+ * decoded early learns its end. */
+static void msg_ended(struct nd_smb *smb, struct smb_conn *c, int dir, const struct smb_when *w)
+{
+	struct smb_dir *d = &c->dir[dir];
+	if (d->ends.n || d->ends.n_resp)
+		smb_track_msg_end(smb, c, &d->ends, w);
+	memset(&d->ends, 0, sizeof(d->ends));
 }
 
 /* The in-order parser reached the end of the message it was skipping. */
@@ -151,6 +189,7 @@ static void msg_done(struct nd_smb *smb, struct smb_conn *c, int dir, const stru
 {
 	struct smb_dir *d = &c->dir[dir];
 	commit_buffered(smb, c, dir, w);
+	msg_ended(smb, c, dir, w);
 	start_msg(d, d->skip_end);
 }
 
@@ -208,6 +247,8 @@ static void gap_in_hdr(struct nd_smb *smb, struct smb_conn *c, int dir, uint64_t
 		park_at(smb, d, d->msg_start);
 		memcpy(d->pbuf, d->buf, d->blen);
 		d->park_have = d->blen;
+		d->park_first_ts = d->first_ts;
+		d->park_first_net = d->first_net;
 		parked = true;
 	} else if (d->blen >= 4) {
 		commit_buffered(smb, c, dir, w); /* decode what there is */
@@ -219,6 +260,7 @@ static void gap_in_hdr(struct nd_smb *smb, struct smb_conn *c, int dir, uint64_t
 		skip_to_end(d);
 		return;
 	}
+	msg_ended(smb, c, dir, w); /* its end was in the hole */
 	if (!parked && d->blen >= 4)
 		park_at(smb, d, msg_end(d));
 	enter_resync(smb, d);
@@ -316,6 +358,7 @@ static bool try_in_place(struct nd_smb *smb, struct smb_conn *c, int dir,
 		return false;
 	struct smb_when w;
 	when_of(ch, &w);
+	w = with_first(&w, d->first_ts, &d->first_net);
 	smb_track_message(smb, c, dir, p + 4, len, len, &w, NULL);
 	*o += 4 + len;
 	d->pos += 4 + len;
@@ -410,6 +453,7 @@ static void hdr_step(struct nd_smb *smb, struct smb_conn *c, int dir, const stru
 {
 	struct smb_dir *d = &c->dir[dir];
 	if (d->blen == 0) {
+		note_first(c, d, ch);
 		d->start_cut = ch->caplen < ch->len;
 		if (try_in_place(smb, c, dir, ch, o))
 			return;
@@ -567,6 +611,7 @@ static uint32_t park_feed(struct nd_smb *smb, struct smb_conn *c, int dir,
 		struct smb_msg_ids ids = {0};
 		when_of(ch, &w);
 		smb->r.pdus_recovered++;
+		w = with_first(&w, d->park_first_ts, &d->park_first_net);
 		smb_track_message(smb, c, dir, d->pbuf + 4, d->park_have - 4u, len, &w, &ids);
 		if (e > ch->offset + ch->len)
 			range_add(d, ch->offset + ch->len, e, e - (ch->offset + ch->len), &ids);
@@ -591,6 +636,10 @@ static void on_fill(struct nd_smb *smb, struct smb_conn *c, int dir, const struc
 		uint64_t at = d->park_start + d->park_have;
 		if (at < ch->offset + o || at >= ch->offset + ch->len)
 			return;
+		if (d->park_have == 0) { /* the parked message's first byte is here */
+			d->park_first_ts = ch->ts;
+			smb_net_snapshot(c, &d->park_first_net);
+		}
 		o = park_feed(smb, c, dir, ch, (uint32_t)(at - ch->offset));
 	}
 }

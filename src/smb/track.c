@@ -38,7 +38,7 @@ void smb_track_note_ts(struct nd_smb *smb, nd_ns ts)
 
 /* ---- network trouble snapshot ---- */
 
-static void net_snapshot(const struct smb_conn *c, struct nd_smb_net *n)
+void smb_net_snapshot(const struct smb_conn *c, struct nd_smb_net *n)
 {
 	memset(n, 0, sizeof(*n));
 	if (!c->flow)
@@ -47,32 +47,25 @@ static void net_snapshot(const struct smb_conn *c, struct nd_smb_net *n)
 	for (int d = 0; d < 2; d++) {
 		n->lost_segment += s->dir[d].an.lost_segment;
 		n->retransmission += s->dir[d].an.retransmission;
+		n->spurious_retransmission += s->dir[d].an.spurious_retransmission;
 		n->dup_ack_storm += s->dir[d].an.dup_ack_storm;
-		n->oversized_segment += s->dir[d].an.oversized_segment;
 	}
-}
-
-static nd_ns conn_rtt(const struct smb_conn *c)
-{
-	if (!c->flow)
-		return 0;
-	const struct nd_tcp_flow_summary *s = nd_tcp_flow_summary(c->flow);
-	if (s->irtt > 0)
-		return s->irtt;
-	nd_ns r = 0;
-	for (int d = 0; d < 2; d++)
-		if (s->dir[d].rtt_samples && s->dir[d].rtt_avg > r)
-			r = s->dir[d].rtt_avg;
-	return r;
 }
 
 /* ---- shares, clients, sessions ---- */
 
-static uint16_t share_get(struct nd_smb *smb, const char *path)
+/* A share row is (server address, path): the path names the server as the
+ * client spelled it, the address says which machine answered. */
+static uint16_t share_get(struct nd_smb *smb, const char *path, const struct smb_conn *c,
+                          int server_dir)
 {
-	for (size_t i = 0; i < smb->r.n_shares; i++)
-		if (strcasecmp(smb->shares[i].path, path) == 0)
+	const uint8_t *srv = c->addr[server_dir];
+	for (size_t i = 0; i < smb->r.n_shares; i++) {
+		const struct nd_smb_share *s = &smb->shares[i];
+		if (s->ip_version == c->ip_version && !memcmp(s->server, srv, 16) &&
+		    strcasecmp(s->path, path) == 0)
 			return (uint16_t)i;
+	}
 	if (smb->r.n_shares >= smb->cfg.max_shares) {
 		smb->r.shares_overflow++;
 		return SMB_NO_SHARE;
@@ -80,6 +73,8 @@ static uint16_t share_get(struct nd_smb *smb, const char *path)
 	struct nd_smb_share *s = &smb->shares[smb->r.n_shares];
 	memset(s, 0, sizeof(*s));
 	nd_str_copy(s->path, sizeof(s->path), path);
+	s->ip_version = c->ip_version;
+	memcpy(s->server, srv, 16);
 	return (uint16_t)smb->r.n_shares++;
 }
 
@@ -93,13 +88,14 @@ static const char *share_path(struct nd_smb *smb, uint16_t i)
 	return i == SMB_NO_SHARE ? "" : smb->shares[i].path;
 }
 
-/* The share of a request: its tree, or the unknown-tree row. */
-static uint16_t share_of_tree(struct nd_smb *smb, uint64_t session, uint32_t tree)
+/* The share of a request: its tree, or the server's unknown-tree row. */
+static uint16_t share_of_tree(struct nd_smb *smb, const struct smb_conn *c, int server_dir,
+                              uint64_t session, uint32_t tree)
 {
 	struct smb_tree *t = (struct smb_tree *)smb_pool_find(&smb->trees, session, tree, 0);
 	if (t)
 		return t->share;
-	return share_get(smb, "");
+	return share_get(smb, "", c, server_dir);
 }
 
 static uint16_t client_get(struct nd_smb *smb, uint8_t ipv, const uint8_t addr[16])
@@ -145,8 +141,8 @@ static void client_sample(struct nd_smb_client *cl, nd_ns ts)
 	cl->n_samples++;
 }
 
-static struct smb_session *session_get(struct nd_smb *smb, uint64_t sid, const struct smb_conn *c,
-                                       int sender)
+struct smb_session *smb_session_get(struct nd_smb *smb, uint64_t sid, const struct smb_conn *c,
+                                    int sender)
 {
 	if (!sid || sid == SMB2_MSGID_NONE)
 		return NULL;
@@ -163,7 +159,7 @@ static struct smb_session *session_get(struct nd_smb *smb, uint64_t sid, const s
 
 static void conn_note_session(struct nd_smb *smb, struct smb_conn *c, uint64_t sid, int sender)
 {
-	struct smb_session *s = session_get(smb, sid, c, sender);
+	struct smb_session *s = smb_session_get(smb, sid, c, sender);
 	if (!s)
 		return;
 	for (uint8_t i = 0; i < c->n_sessions; i++)
@@ -181,17 +177,24 @@ struct error_key {
 	uint32_t status;
 	uint8_t cmd;
 	bool benign;
-	const char *share, *path;
+	const char *share, *path, *user;
+	const uint8_t *server;
 };
 
+static bool error_match(const struct nd_smb_error *e, const struct error_key *k)
+{
+	return e->status == k->status && e->cmd == k->cmd && !strcmp(e->share, k->share) &&
+	       !strcmp(e->path, k->path) && !strcmp(e->user, k->user) &&
+	       !memcmp(e->server, k->server, 16);
+}
+
+/* A row per (status, command, share, path, user, server): who was refused
+ * matters as much as what. */
 static struct nd_smb_error *error_row(struct nd_smb *smb, const struct error_key *k)
 {
-	for (size_t i = 0; i < smb->r.n_errors; i++) {
-		struct nd_smb_error *e = &smb->errors[i];
-		if (e->status == k->status && e->cmd == k->cmd && !strcmp(e->share, k->share) &&
-		    !strcmp(e->path, k->path))
-			return e;
-	}
+	for (size_t i = 0; i < smb->r.n_errors; i++)
+		if (error_match(&smb->errors[i], k))
+			return &smb->errors[i];
 	if (smb->r.n_errors >= smb->cfg.max_errors) {
 		smb->r.errors_overflow++;
 		return NULL;
@@ -203,6 +206,8 @@ static struct nd_smb_error *error_row(struct nd_smb *smb, const struct error_key
 	e->benign = k->benign;
 	nd_str_copy(e->share, sizeof(e->share), k->share);
 	nd_str_copy(e->path, sizeof(e->path), k->path);
+	nd_str_copy(e->user, sizeof(e->user), k->user);
+	memcpy(e->server, k->server, 16);
 	return e;
 }
 
@@ -228,11 +233,20 @@ static void pending_release(struct nd_smb *smb, struct smb_pending *p)
 	smb_pool_remove(&smb->pending, &p->node);
 }
 
+/* Defined with the responses. */
+static void complete_op(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
+                        nd_ns resp_last);
+
 void smb_pending_evicted(void *ctx, struct smb_node *n)
 {
 	struct nd_smb *smb = ctx;
+	struct smb_pending *p = (struct smb_pending *)n;
+	if (p->answered) { /* answered, waiting for its last byte: judge what is known */
+		complete_op(smb, p->conn, p, p->reply.ts);
+		return;
+	}
 	smb->r.pending_evicted++;
-	pending_release(smb, (struct smb_pending *)n);
+	pending_release(smb, p);
 }
 
 static struct smb_pending *pending_find(struct nd_smb *smb, const struct smb_conn *c, uint64_t mid)
@@ -247,6 +261,7 @@ void smb_track_request_refill(struct nd_smb *smb, struct smb_conn *c, uint64_t m
 	if (!p || w->ts < p->ts)
 		return;
 	p->ts = w->ts;
+	p->last_ts = ND_MAX(p->last_ts, w->ts);
 	p->frame = w->frame;
 	p->file = w->file;
 }
@@ -257,6 +272,10 @@ static void conn_fold_pending(struct nd_smb *smb, struct smb_conn *c)
 {
 	while (c->pend_head) {
 		struct smb_pending *p = pending_at(smb, c->pend_head);
+		if (p->answered) { /* its response's end was never seen */
+			complete_op(smb, c, p, p->reply.ts);
+			continue;
+		}
 		smb->r.cmd[p->cmd].pending_at_end++;
 		pending_release(smb, p);
 	}
@@ -336,7 +355,7 @@ static void handle_open(struct nd_smb *smb, const struct smb_conn *c, const stru
 	        (struct smb_tree *)smb_pool_find(&smb->trees, p->session_id, p->tree_id, 0);
 	if (t)
 		t->n_handles++;
-	struct smb_session *s = session_get(smb, p->session_id, c, p->sender);
+	struct smb_session *s = smb_session_get(smb, p->session_id, c, p->sender);
 	if (s)
 		s->n_handles++;
 	if (h->client != UINT16_MAX) {
@@ -422,6 +441,8 @@ static void fill_pending(struct nd_smb *smb, struct smb_conn *c, int dir, struct
 	p->cmd = (uint8_t)cmd_index(in->h.cmd);
 	p->sender = (uint8_t)dir;
 	p->ts = w->ts;
+	p->first_ts = w->first_ts ? w->first_ts : w->ts;
+	p->last_ts = w->ts;
 	p->frame = w->frame;
 	p->file = w->file;
 	p->session_id = in->h.session_id;
@@ -435,9 +456,15 @@ static void fill_pending(struct nd_smb *smb, struct smb_conn *c, int dir, struct
 	p->ctl_code = in->ctl_code;
 	if (in->has_name)
 		memcpy(p->name, in->name, sizeof(p->name));
-	p->share = p->cmd == ND_SMB_TREE_CONNECT ? SMB_NO_SHARE
-	                                         : share_of_tree(smb, p->session_id, p->tree_id);
-	net_snapshot(c, &p->net0);
+	if (p->cmd == ND_SMB_SESSION_SETUP) {
+		p->mech = in->auth.mech;
+		memcpy(p->logon.user, in->auth.user, sizeof(p->logon.user));
+		memcpy(p->logon.workstation, in->auth.workstation, sizeof(p->logon.workstation));
+	}
+	p->share = p->cmd == ND_SMB_TREE_CONNECT
+	                   ? SMB_NO_SHARE
+	                   : share_of_tree(smb, c, !dir, p->session_id, p->tree_id);
+	p->net0 = w->first_net;
 }
 
 static void link_pending(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p)
@@ -457,11 +484,15 @@ static void count_inflight(struct nd_smb *smb, struct smb_conn *c, struct smb_pe
 		return;
 	unsigned slot = p->cmd == ND_SMB_READ ? 0 : 1;
 	p->inflight_slot = slot + 1;
+	if (!c->inflight[0] && !c->inflight[1])
+		smb_io_started(smb, c, p->share, p->first_ts);
 	uint32_t n = ++c->inflight[slot];
-	io_request(slot ? &smb->r.write : &smb->r.read, n, p->ts);
+	/* From the first byte: throughput over a request's own sending time
+	 * would be inflated. */
+	io_request(slot ? &smb->r.write : &smb->r.read, n, p->first_ts);
 	struct nd_smb_share *s = share_at(smb, p->share);
 	if (s)
-		io_request(slot ? &s->write_io : &s->read_io, n, p->ts);
+		io_request(slot ? &s->write_io : &s->read_io, n, p->first_ts);
 }
 
 static void track_request(struct nd_smb *smb, struct smb_conn *c, int dir, struct nd_smb2_info *in,
@@ -519,7 +550,10 @@ static void record_error(struct nd_smb *smb, const struct smb_conn *c, const str
 		if (h)
 			path = h->name;
 	}
-	struct error_key k = {in->h.status, p->cmd, benign, share, path};
+	/* A failed SESSION_SETUP has no session yet: the user it tried. */
+	const char *user = p->cmd == ND_SMB_SESSION_SETUP ? p->logon.user
+	                                                  : smb_session_user(smb, p->session_id);
+	struct error_key k = {in->h.status, p->cmd, benign, share, path, user, c->addr[!p->sender]};
 	struct nd_smb_error *e = error_row(smb, &k);
 	if (!e)
 		return;
@@ -536,10 +570,10 @@ static void record_error(struct nd_smb *smb, const struct smb_conn *c, const str
 	e->last_ts = w->ts;
 }
 
-static void on_tree_connect(struct nd_smb *smb, struct smb_pending *p,
+static void on_tree_connect(struct nd_smb *smb, const struct smb_conn *c, struct smb_pending *p,
                             const struct nd_smb2_info *in, bool ok)
 {
-	uint16_t si = share_get(smb, p->name);
+	uint16_t si = share_get(smb, p->name, c, !p->sender);
 	p->share = si;
 	struct nd_smb_share *s = share_at(smb, si);
 	if (!ok) {
@@ -613,82 +647,45 @@ static void apply_success(struct nd_smb *smb, struct smb_conn *c, struct smb_pen
 	}
 }
 
-static bool is_slow_write(const struct nd_smb *smb, nd_ns lat, nd_ns rtt)
-{
-	if (lat > smb->cfg.slow_write_threshold)
-		return true;
-	return rtt > 0 && lat >= ND_SMB_SLOW_RTT_FLOOR &&
-	       lat > (nd_ns)smb->cfg.slow_rtt_factor * rtt;
-}
-
-static void net_delta(const struct nd_smb_net *a, const struct nd_smb_net *b, struct nd_smb_net *d)
-{
-	d->lost_segment = b->lost_segment - a->lost_segment;
-	d->retransmission = b->retransmission - a->retransmission;
-	d->dup_ack_storm = b->dup_ack_storm - a->dup_ack_storm;
-	d->oversized_segment = b->oversized_segment - a->oversized_segment;
-}
-
-static bool net_any(const struct nd_smb_net *d)
-{
-	return d->lost_segment || d->retransmission || d->dup_ack_storm || d->oversized_segment;
-}
-
-static void write_done(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
-                       struct nd_smb_share *s, nd_ns lat, const struct smb_when *w,
-                       struct nd_smb_net *d)
-{
-	if (!s)
-		return;
-	nd_ns rtt = conn_rtt(c);
-	if (rtt > 0) {
-		s->rtt_n++;
-		s->rtt_sum += rtt;
-		if (!s->rtt_min || rtt < s->rtt_min)
-			s->rtt_min = rtt;
-	}
-	if (!is_slow_write(smb, lat, rtt))
-		return;
-	s->slow_writes++;
-	if (net_any(d))
-		s->slow_writes_net++;
-	s->slow_net.lost_segment += d->lost_segment;
-	s->slow_net.retransmission += d->retransmission;
-	s->slow_net.dup_ack_storm += d->dup_ack_storm;
-	s->slow_net.oversized_segment += d->oversized_segment;
-	if (!s->slow_first_ts || p->ts < s->slow_first_ts)
-		s->slow_first_ts = p->ts;
-	if (w->ts > s->slow_last_ts)
-		s->slow_last_ts = w->ts;
-}
-
-static void account_io(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
-                       const struct nd_smb2_info *in, nd_ns lat, bool ok, const struct smb_when *w,
-                       struct nd_smb_net *d)
+/* Per-share latency, as tshark times it (at the decode). */
+static void account_lat(struct nd_smb *smb, const struct smb_pending *p, nd_ns lat)
 {
 	struct nd_smb_share *s = share_at(smb, p->share);
-	if (s) {
-		s->cmd_count[p->cmd]++;
-		s->cmd_sum[p->cmd] += lat;
-	}
-	if (p->cmd == ND_SMB_WRITE) {
-		if (s)
-			nd_hist_add(&s->write_lat, lat);
-		write_done(smb, c, p, s, lat, w, d);
-	} else if (p->cmd == ND_SMB_READ && s) {
-		nd_hist_add(&s->read_lat, lat);
-	}
-	if (!ok || (p->cmd != ND_SMB_READ && p->cmd != ND_SMB_WRITE))
+	if (!s)
 		return;
-	uint64_t bytes = in->body_ok ? in->count : (p->cmd == ND_SMB_WRITE ? p->length : 0);
+	s->cmd_count[p->cmd]++;
+	s->cmd_sum[p->cmd] += lat;
+	if (p->cmd == ND_SMB_WRITE)
+		nd_hist_add(&s->write_lat, lat);
+	else if (p->cmd == ND_SMB_READ)
+		nd_hist_add(&s->read_lat, lat);
+}
+
+/* A successful READ/WRITE ended at ts (its response's last byte). */
+static void account_io(struct nd_smb *smb, const struct smb_pending *p, nd_ns ts)
+{
+	uint64_t bytes =
+	        p->reply.has_count ? p->reply.count : (p->cmd == ND_SMB_WRITE ? p->length : 0);
 	bool wr = p->cmd == ND_SMB_WRITE;
-	io_done(wr ? &smb->r.write : &smb->r.read, bytes, w->ts);
+	io_done(wr ? &smb->r.write : &smb->r.read, bytes, ts);
+	struct nd_smb_share *s = share_at(smb, p->share);
 	if (s)
-		io_done(wr ? &s->write_io : &s->read_io, bytes, w->ts);
+		io_done(wr ? &s->write_io : &s->read_io, bytes, ts);
+}
+
+/* Operations on a handle keep its name: the handle may be gone (CLOSE)
+ * when the operation is reported. */
+static void name_from_handle(struct nd_smb *smb, struct smb_pending *p)
+{
+	if (!p->has_fid || p->cmd == ND_SMB_CREATE || p->cmd == ND_SMB_TREE_CONNECT ||
+	    p->cmd == ND_SMB_SESSION_SETUP)
+		return;
+	struct smb_handle *h = handle_find(smb, p->session_id, p->fid);
+	nd_str_copy(p->name, sizeof(p->name), h ? h->name : "");
 }
 
 static void offer_slowest(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
-                          const struct nd_smb2_info *in, nd_ns lat, const struct nd_smb_net *d)
+                          const struct nd_smb2_info *in, nd_ns lat, bool trouble)
 {
 	/* CHANGE_NOTIFY waits for changes by design; it is not slow. */
 	if (p->cmd == ND_SMB_CHANGE_NOTIFY || !smb->cfg.top_slowest)
@@ -705,18 +702,13 @@ static void offer_slowest(struct nd_smb *smb, struct smb_conn *c, struct smb_pen
 	        .ip_version = c->ip_version,
 	        .offset = p->offset,
 	        .length = p->length,
-	        .network_trouble = net_any(d),
+	        .network_trouble = trouble,
 	};
 	memcpy(op.client, c->addr[p->sender], 16);
 	nd_str_copy(op.share, sizeof(op.share),
 	            p->cmd == ND_SMB_TREE_CONNECT ? p->name : share_path(smb, p->share));
-	if (p->cmd == ND_SMB_CREATE) {
+	if (p->cmd == ND_SMB_CREATE || p->has_fid)
 		nd_str_copy(op.name, sizeof(op.name), p->name);
-	} else if (p->has_fid) {
-		struct smb_handle *h = handle_find(smb, p->session_id, p->fid);
-		if (h)
-			nd_str_copy(op.name, sizeof(op.name), h->name);
-	}
 	slow_offer(smb, &op);
 }
 
@@ -763,9 +755,11 @@ static void unmatched_response(struct nd_smb *smb, struct smb_conn *c, int dir,
 		        .share = SMB_NO_SHARE,
 		};
 		if (!in->h.is_async && ci != ND_SMB_TREE_CONNECT)
-			p.share = share_of_tree(smb, p.session_id, p.tree_id);
+			p.share = share_of_tree(smb, c, dir, p.session_id, p.tree_id);
 		count_status(smb, c, &p, in, ch, w);
 	}
+	if (ci == ND_SMB_SESSION_SETUP && st != ND_STATUS_MORE_PROCESSING_REQUIRED)
+		smb_logon_done(smb, c, dir, NULL, in, w);
 	if (ci == ND_SMB_CREATE && st == ND_STATUS_SUCCESS && in->has_fid) {
 		ch->have_fid = true;
 		memcpy(ch->fid, in->fid, 16);
@@ -773,9 +767,43 @@ static void unmatched_response(struct nd_smb *smb, struct smb_conn *c, int dir,
 	ch->prev_failed = st != ND_STATUS_SUCCESS && (st >> 30) != 0;
 }
 
+/* The operation is over at resp_last (its response's last byte). */
+static void complete_op(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
+                        nd_ns resp_last)
+{
+	bool io = p->cmd == ND_SMB_READ || p->cmd == ND_SMB_WRITE;
+	if (io && p->reply.status == ND_STATUS_SUCCESS)
+		account_io(smb, p, resp_last);
+	smb_judge(smb, c, p, resp_last);
+	if (p->inflight_slot)
+		smb_io_completed(smb, c, p->share, resp_last);
+	pending_release(smb, p);
+}
+
+static void keep_reply(struct smb_pending *p, const struct nd_smb2_info *in,
+                       const struct smb_when *w)
+{
+	p->reply.status = in->h.status;
+	p->reply.has_count = in->body_ok && !in->error_body;
+	p->reply.count = in->count;
+	p->reply.first_ts = w->first_ts ? w->first_ts : w->ts;
+	p->reply.ts = w->ts;
+}
+
+/* Decoded before its last byte passed: completed by smb_track_msg_end. */
+static bool defer_completion(struct smb_pending *p, const struct smb_when *w,
+                             struct smb_msg_ids *ids)
+{
+	if (!w->partial || !ids || ids->n_resp == ND_ARRAY_LEN(ids->resp))
+		return false;
+	ids->resp[ids->n_resp++] = p->node.k1;
+	p->answered = true;
+	return true;
+}
+
 static void final_response(struct nd_smb *smb, struct smb_conn *c, struct smb_pending *p,
                            const struct nd_smb2_info *in, struct chain *ch,
-                           const struct smb_when *w)
+                           const struct smb_when *w, struct smb_msg_ids *ids)
 {
 	/* Binned by the response's command, as tshark does. */
 	unsigned ci = cmd_index(in->h.cmd);
@@ -788,24 +816,43 @@ static void final_response(struct nd_smb *smb, struct smb_conn *c, struct smb_pe
 	/* A related operation's FileId all-FF is the one the chain produced. */
 	if (p->has_fid && !memcmp(p->fid, fid_all_ff, 16) && ch->have_fid)
 		memcpy(p->fid, ch->fid, 16);
+	name_from_handle(smb, p);
+	keep_reply(p, in, w);
 	if (p->cmd == ND_SMB_TREE_CONNECT)
-		on_tree_connect(smb, p, in, ok);
+		on_tree_connect(smb, c, p, in, ok);
+	if (p->cmd == ND_SMB_SESSION_SETUP && st != ND_STATUS_MORE_PROCESSING_REQUIRED)
+		smb_logon_done(smb, c, !p->sender, p, in, w);
 	if (!ok)
 		count_status(smb, c, p, in, ch, w);
-	struct nd_smb_net now, d;
-	net_snapshot(c, &now);
-	net_delta(&p->net0, &now, &d);
-	account_io(smb, c, p, in, lat, ok, w, &d);
-	offer_slowest(smb, c, p, in, lat, &d); /* before a CLOSE forgets the name */
+	account_lat(smb, p, lat);
+	struct nd_smb_net now;
+	smb_net_snapshot(c, &now);
+	offer_slowest(smb, c, p, in, lat, nd_smb_net_trouble(&p->net0, &now) > 0);
 	if (ok)
 		apply_success(smb, c, p, in, ch, w);
 	/* A failure in a compound makes the related operations after it fail. */
 	ch->prev_failed = !ok && !(st >> 30 == 0);
-	pending_release(smb, p);
+	if (!defer_completion(p, w, ids))
+		complete_op(smb, c, p, w->ts);
+}
+
+void smb_track_msg_end(struct nd_smb *smb, struct smb_conn *c, const struct smb_msg_ids *ids,
+                       const struct smb_when *w)
+{
+	for (uint8_t i = 0; i < ids->n; i++) {
+		struct smb_pending *p = pending_find(smb, c, ids->ids[i]);
+		if (p && !p->answered && w->ts > p->last_ts)
+			p->last_ts = w->ts;
+	}
+	for (uint8_t i = 0; i < ids->n_resp; i++) {
+		struct smb_pending *p = pending_find(smb, c, ids->resp[i]);
+		if (p && p->answered)
+			complete_op(smb, c, p, ND_MAX(w->ts, p->reply.ts));
+	}
 }
 
 static void track_response(struct nd_smb *smb, struct smb_conn *c, int dir, struct nd_smb2_info *in,
-                           struct chain *ch, const struct smb_when *w)
+                           struct chain *ch, const struct smb_when *w, struct smb_msg_ids *ids)
 {
 	unsigned ci = cmd_index(in->h.cmd);
 	smb->r.cmd[ci].responses++;
@@ -817,7 +864,7 @@ static void track_response(struct nd_smb *smb, struct smb_conn *c, int dir, stru
 		note_dialect(smb, in->dialect);
 	conn_note_session(smb, c, in->h.session_id, !dir);
 	struct smb_pending *p = pending_find(smb, c, in->h.msg_id);
-	if (!p) {
+	if (!p || p->answered) {
 		unmatched_response(smb, c, dir, in, ch, w);
 		return;
 	}
@@ -833,7 +880,7 @@ static void track_response(struct nd_smb *smb, struct smb_conn *c, int dir, stru
 	/* SESSION_SETUP: the server assigns the SessionId in the response. */
 	if (p->session_id == 0)
 		p->session_id = in->h.session_id;
-	final_response(smb, c, p, in, ch, w);
+	final_response(smb, c, p, in, ch, w, ids);
 }
 
 /* ---- transforms and SMB1 ---- */
@@ -844,7 +891,7 @@ static void track_encrypted(struct nd_smb *smb, struct smb_conn *c, int dir, con
 	smb->r.encrypted_pdus++;
 	if (avail < 52)
 		return;
-	struct smb_session *s = session_get(smb, nd_le64(m + 44), c, dir);
+	struct smb_session *s = smb_session_get(smb, nd_le64(m + 44), c, dir);
 	if (s)
 		s->enc[dir]++;
 }
@@ -956,7 +1003,7 @@ static void track_smb2_chain(struct nd_smb *smb, struct smb_conn *c, int dir,
 		nd_smb2_parse(p, avail, pdu_len, &in);
 		smb->r.smb2_pdus++;
 		if (in.h.is_response)
-			track_response(smb, c, dir, &in, &ch, w);
+			track_response(smb, c, dir, &in, &ch, w, ids);
 		else
 			track_request(smb, c, dir, &in, &ch, w, ids);
 		if (!next)
