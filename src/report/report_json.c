@@ -151,6 +151,11 @@ static json_object *counts_json(const struct nd_tcp_counts *c)
 	add(o, "oversized_segment", j_u64(c->oversized_segment));
 	add(o, "dup_ack_storm", j_u64(c->dup_ack_storm));
 	add(o, "retransmitted_bytes", j_u64(c->retransmitted_bytes));
+	add(o, "dsack_blocks", j_u64(c->dsack_blocks));
+	add(o, "dsack_spurious", j_u64(c->dsack_spurious));
+	add(o, "real_retransmission", j_u64(nd_tcp_real_retransmissions(c)));
+	add(o, "real_retransmitted_bytes", j_u64(c->real_retransmitted_bytes));
+	add(o, "retransmitted_unacked", j_u64(c->retransmitted_unacked));
 	return o;
 }
 
@@ -182,9 +187,30 @@ static json_object *rtt_json(const struct nd_tcp_dir_summary *d)
 	add(o, "samples", j_u64(d->rtt_samples));
 	add(o, "min_ms", j_ms(d->rtt_min));
 	add(o, "avg_ms", j_ms(d->rtt_avg));
+	add(o, "p50_ms", j_ms(d->rtt_p50));
+	add(o, "p90_ms", j_ms(d->rtt_p90));
 	add(o, "p95_ms", j_ms(d->rtt_p95));
 	add(o, "max_ms", j_ms(d->rtt_max));
 	return o;
+}
+
+/* The flow's RTT over both directions and the handshake, or null. */
+static json_object *flow_rtt_json(const struct nd_tcp_flow_summary *s)
+{
+	if (!s->rtt_samples)
+		return NULL;
+	json_object *o = json_object_new_object();
+	add(o, "samples", j_u64(s->rtt_samples));
+	add(o, "min_ms", j_ms(s->rtt_min));
+	add(o, "p50_ms", j_ms(s->rtt_p50));
+	add(o, "p90_ms", j_ms(s->rtt_p90));
+	add(o, "max_ms", j_ms(s->rtt_max));
+	return o;
+}
+
+static json_object *j_secs(nd_ns v)
+{
+	return j_real(nd_ns_to_sec(v), 6);
 }
 
 static json_object *series_json(const struct nd_tcp_series *s)
@@ -231,9 +257,13 @@ static json_object *tcp_dir_json(const struct nd_tcp_flow_summary *s, int dir)
 	add(o, "mss_limit", j_u64(s->mss_used[dir]));
 	add(o, "oversized_first", j_time(s->oversized_first[dir]));
 	add(o, "oversized_last", j_time(s->oversized_last[dir]));
-	add(o, "zero_window_s", j_real(nd_ns_to_sec(s->zero_window_time[dir]), 6));
-	add(o, "dup_ack_storm_s", j_real(nd_ns_to_sec(s->dup_ack_storm_time[dir]), 6));
+	add(o, "zero_window_s", j_secs(s->zero_window_time[dir]));
+	add(o, "zero_window_max_s", j_secs(s->zero_window_max[dir]));
+	add(o, "dup_ack_storm_s", j_secs(s->dup_ack_storm_time[dir]));
 	add(o, "rtt", rtt_json(d));
+	add(o, "retx_stalls", j_u64(d->retx_stalls));
+	add(o, "retx_stall_s", d->retx_stalls ? j_secs(d->retx_stall) : NULL);
+	add(o, "retx_stall_max_s", d->retx_stalls ? j_secs(d->retx_stall_max) : NULL);
 	return o;
 }
 
@@ -253,6 +283,7 @@ static json_object *tcp_flow_json(const struct nd_tcp_flow_summary *s)
 	add(o, "end_reason", json_object_new_string(nd_report_flow_end_name(s->end)));
 	add(o, "irtt_ms", s->irtt ? j_ms(s->irtt) : NULL);
 	add(o, "rst_abort", json_object_new_boolean(s->rst_abort));
+	add(o, "rtt", flow_rtt_json(s));
 	add(o, "client_to_server", tcp_dir_json(s, 0));
 	add(o, "server_to_client", tcp_dir_json(s, 1));
 	add(o, "series", series_json(&s->series));

@@ -2,7 +2,8 @@
 /* Per-segment analysis of a flow: the Wireshark cascade (analysis.c), then
  * what netdiag adds beyond it: oversized segments, duplicate-ACK storms, gap
  * classification (network loss, reordering, capture loss), capture
- * artefacts, Karn-correct RTT, zero-window time and a time series. */
+ * artefacts, Karn-correct RTT (rtt.c), D-SACKs, stalls and silent peers
+ * (retx.c), zero-window time and a time series. */
 #include "tcp/analysis.h"
 #include "tcp/tcp_internal.h"
 
@@ -10,109 +11,12 @@
 #define DEFAULT_STORM          10u
 #define DUP_FRAME_WINDOW       ND_NS_PER_MS
 #define ACK_BEFORE_DATA_WINDOW ND_NS_PER_SEC
-#define RTT_SUB_BITS           3
 
 void nd_tcp_analysis_init(struct nd_tcp_flow *f)
 {
 	nd_tcp_ws_dir_init(&f->st[0]);
 	nd_tcp_ws_dir_init(&f->st[1]);
 	f->s.series.width = ND_NS_PER_SEC;
-}
-
-/* --- RTT histogram: microseconds, 8 buckets per octave --------------- */
-
-/* Microseconds, 8 buckets per octave. */
-static unsigned rtt_index(nd_ns v)
-{
-	uint64_t us = v > 0 ? (uint64_t)v / 1000u : 0;
-	return nd_loglin_index(us, RTT_SUB_BITS, ND_TCP_RTT_BUCKETS);
-}
-
-static nd_ns rtt_upper(unsigned idx)
-{
-	return (nd_ns)nd_loglin_upper(idx, RTT_SUB_BITS) * 1000;
-}
-
-static void rtt_sample(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds, nd_ns rtt)
-{
-	if (rtt < 0)
-		return;
-	unsigned i = rtt_index(rtt);
-	if (st->rtt_hist[i] < UINT16_MAX)
-		st->rtt_hist[i]++;
-	if (!ds->rtt_samples || rtt < ds->rtt_min)
-		ds->rtt_min = rtt;
-	if (rtt > ds->rtt_max)
-		ds->rtt_max = rtt;
-	ds->rtt_samples++;
-	st->rtt_sum += rtt;
-}
-
-static void rtt_finish(const struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds)
-{
-	if (!ds->rtt_samples)
-		return;
-	ds->rtt_avg = st->rtt_sum / (nd_ns)ds->rtt_samples;
-	uint64_t total = 0, seen = 0;
-	for (unsigned i = 0; i < ND_TCP_RTT_BUCKETS; i++)
-		total += st->rtt_hist[i];
-	uint64_t rank = (total * 95 + 99) / 100;
-	for (unsigned i = 0; i < ND_TCP_RTT_BUCKETS; i++) {
-		seen += st->rtt_hist[i];
-		if (seen >= rank && rank) {
-			nd_ns v = rtt_upper(i);
-			ds->rtt_p95 = v < ds->rtt_min   ? ds->rtt_min
-			              : v > ds->rtt_max ? ds->rtt_max
-			                                : v;
-			return;
-		}
-	}
-	ds->rtt_p95 = ds->rtt_max;
-}
-
-/* --- unacknowledged segments: Karn-correct RTT ------------------------ */
-
-static struct nd_tcp_unacked *ua_at(struct nd_tcp_dir_state *st, unsigned i)
-{
-	return &st->ua[(st->ua_head + i) % ND_TCP_UNACKED_MAX];
-}
-
-static void ua_push(struct nd_tcp_dir_state *st, struct nd_tcp_totals *tot, uint32_t seq,
-                    uint32_t nextseq, nd_ns ts, bool retx)
-{
-	if (retx) /* Karn: the original transmission's ACK is ambiguous too */
-		for (unsigned i = 0; i < st->ua_n; i++) {
-			struct nd_tcp_unacked *u = ua_at(st, i);
-			if (nd_seq_lt(u->seq, nextseq) && nd_seq_gt(u->nextseq, seq))
-				u->retransmitted = true;
-		}
-	if (st->ua_n == ND_TCP_UNACKED_MAX) {
-		st->ua_head = (uint8_t)((st->ua_head + 1) % ND_TCP_UNACKED_MAX);
-		st->ua_n--;
-		tot->unacked_overflow++;
-	}
-	*ua_at(st, st->ua_n++) = (struct nd_tcp_unacked){seq, nextseq, ts, retx};
-}
-
-/* An ACK from the peer: one RTT sample when it exactly covers a segment
- * that was sent once; everything it covers leaves the list. */
-static void ua_acked(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds,
-                     struct nd_tcp_totals *tot, uint32_t ack, nd_ns ts)
-{
-	unsigned keep = 0;
-	for (unsigned i = 0; i < st->ua_n; i++) {
-		struct nd_tcp_unacked u = *ua_at(st, i);
-		if (u.nextseq == ack && !u.retransmitted) {
-			rtt_sample(st, ds, ts - u.ts);
-			tot->rtt_samples++;
-		}
-		if (nd_seq_le(u.nextseq, ack))
-			continue;
-		if (nd_seq_gt(ack, u.seq))
-			u.seq = ack;
-		*ua_at(st, keep++) = u;
-	}
-	st->ua_n = (uint8_t)keep;
 }
 
 /* --- duplicate-ACK storms --------------------------------------------- */
@@ -383,16 +287,29 @@ static bool oversized_check(struct nd_tcp_flow *f, const struct nd_tcp_config *c
 	return true;
 }
 
+static void zero_window_close(struct nd_tcp_flow *f, int dir, nd_ns ts)
+{
+	struct nd_tcp_dir_state *st = &f->st[dir];
+	nd_ns len = ts > st->zw_since ? ts - st->zw_since : 0;
+	f->s.zero_window_time[dir] += len;
+	if (len > f->s.zero_window_max[dir])
+		f->s.zero_window_max[dir] = len;
+	st->zw_closed = false;
+}
+
+/* A window closes with a zero-window segment (Wireshark's zero_window: not
+ * SYN, FIN or RST) and opens with any non-zero window, a FIN's too. A
+ * reset's window means nothing. */
 static void zero_window_track(struct nd_tcp_flow *f, int dir, const struct nd_decoded *d, nd_ns ts)
 {
 	struct nd_tcp_dir_state *st = &f->st[dir];
-	if (d->flags & (ND_TCP_SYN | ND_TCP_FIN | ND_TCP_RST))
+	if (d->flags & ND_TCP_RST)
 		return;
-	if (d->window == 0 && !st->zw_since)
+	if (d->window == 0 && !(d->flags & (ND_TCP_SYN | ND_TCP_FIN)) && !st->zw_closed) {
+		st->zw_closed = true;
 		st->zw_since = ts;
-	else if (d->window != 0 && st->zw_since) {
-		f->s.zero_window_time[dir] += ts - st->zw_since;
-		st->zw_since = 0;
+	} else if (d->window != 0 && st->zw_closed) {
+		zero_window_close(f, dir, ts);
 	}
 }
 
@@ -408,21 +325,36 @@ static void rst_check(struct nd_tcp_flow *f, const struct nd_decoded *d)
 	f->s.end = ND_TCP_END_RST;
 }
 
-/* Runs after the cascade: what it learned feeds netdiag's own counters. */
-static void beyond_wireshark(struct nd_tcp_flow *f, const struct nd_tcp_config *cfg,
-                             struct nd_tcp_totals *tot, const struct nd_decoded *d, int dir,
-                             nd_ns ts, uint32_t fl, uint32_t prev_next)
+/* A retransmission: the bytes below the nextseq of the time were sent
+ * before. They are counted, and the retransmission is remembered for
+ * D-SACKs, stalls and silent peers. */
+static void retx_account(struct nd_tcp_flow *f, int dir, const struct nd_decoded *d, nd_ns ts,
+                         uint32_t fl, uint32_t prev_next)
+{
+	if (!(fl & ND_TA_RETRANSMISSION))
+		return;
+	uint32_t end = d->seq + d->seglen, bytes = 0;
+	uint32_t rend = end + ((d->flags & (ND_TCP_SYN | ND_TCP_FIN)) ? 1u : 0u);
+	if (prev_next && nd_seq_lt(d->seq, prev_next)) {
+		bytes = nd_seq_le(end, prev_next) ? d->seglen : prev_next - d->seq;
+		if (nd_seq_gt(rend, prev_next))
+			rend = prev_next;
+	}
+	f->s.dir[dir].an.retransmitted_bytes += bytes;
+	nd_tcp_retx_note(&f->st[dir], &f->s.dir[dir], d->seq, rend, bytes,
+	                 fl & ND_TA_SPURIOUS_RETRANSMISSION, ts);
+}
+
+/* Gaps in this direction's data, and the peer's view of them. */
+static void gaps_track(struct nd_tcp_flow *f, const struct nd_decoded *d, int dir, nd_ns ts,
+                       uint32_t fl, uint32_t prev_next)
 {
 	struct nd_tcp_dir_state *F = &f->st[dir], *R = &f->st[!dir];
 	struct nd_tcp_loss *loss = &f->s.loss[dir];
-	uint32_t end = d->seq + d->seglen;
-	if ((fl & ND_TA_RETRANSMISSION) && prev_next && nd_seq_lt(d->seq, prev_next))
-		f->s.dir[dir].an.retransmitted_bytes +=
-		        nd_seq_le(end, prev_next) ? d->seglen : prev_next - d->seq;
 	if (fl & ND_TA_LOST_SEGMENT)
 		gap_open(F, loss, prev_next, d->seq, ts);
 	else if (d->seglen && F->n_gaps)
-		gap_data(F, loss, d->seq, end, fl);
+		gap_data(F, loss, d->seq, d->seq + d->seglen, fl);
 	if (R->n_gaps)
 		gap_acked(R, &f->s.loss[!dir], d->flags & ND_TCP_ACK, d->ack, ts);
 	if (fl & ND_TA_ACK_LOST_SEGMENT) {
@@ -433,11 +365,25 @@ static void beyond_wireshark(struct nd_tcp_flow *f, const struct nd_tcp_config *
 	ack_before_data(F, loss, d, ts);
 	if (d->seglen && d->payload_caplen < d->seglen)
 		loss->header_only++;
+}
+
+/* Runs after the cascade: what it learned feeds netdiag's own counters. */
+static void beyond_wireshark(struct nd_tcp_flow *f, const struct nd_tcp_config *cfg,
+                             struct nd_tcp_totals *tot, const struct nd_decoded *d, int dir,
+                             nd_ns ts, uint32_t fl, uint32_t prev_next)
+{
+	struct nd_tcp_dir_state *F = &f->st[dir], *R = &f->st[!dir];
+	retx_account(f, dir, d, ts, fl, prev_next);
+	gaps_track(f, d, dir, ts, fl, prev_next);
 	if (d->seglen || (d->flags & (ND_TCP_SYN | ND_TCP_FIN)))
-		ua_push(F, tot, d->seq, end + ((d->flags & (ND_TCP_SYN | ND_TCP_FIN)) ? 1u : 0u),
-		        ts, fl & (ND_TA_RETRANSMISSION | ND_TA_OUT_OF_ORDER));
-	if (d->flags & ND_TCP_ACK)
-		ua_acked(R, &f->s.dir[!dir], tot, d->ack, ts);
+		nd_tcp_ua_push(F, tot, d->seq,
+		               d->seq + d->seglen +
+		                       ((d->flags & (ND_TCP_SYN | ND_TCP_FIN)) ? 1u : 0u),
+		               ts, fl & (ND_TA_RETRANSMISSION | ND_TA_OUT_OF_ORDER));
+	if (d->flags & ND_TCP_ACK) {
+		nd_tcp_ua_acked(R, &f->s.dir[!dir], tot, d->ack, ts);
+		nd_tcp_retx_acked(R);
+	}
 	bool big = d->seglen && oversized_check(f, cfg, dir, d, ts);
 	storm_track(f, dir, fl, ts);
 	zero_window_track(f, dir, d, ts);
@@ -467,7 +413,8 @@ void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_tcp_config *
 	if (!f->s.series.start)
 		f->s.series.start = ts;
 	basic_counts(f, d, dir);
-	if (exact_duplicate(F, d, ts))
+	bool dup = exact_duplicate(F, d, ts);
+	if (dup)
 		f->s.loss[dir].duplicate_frames++;
 	if (d->ack != F->lastack)
 		storm_close(f, dir, cfg->dup_ack_storm ? cfg->dup_ack_storm : DEFAULT_STORM);
@@ -475,10 +422,18 @@ void nd_tcp_analysis_segment(struct nd_tcp_flow *f, const struct nd_tcp_config *
 	uint32_t fl = nd_tcp_ws_analyze(F, &f->st[!dir], d, ts, f->s.irtt);
 	count_flags(&f->s.dir[dir].an, fl);
 	beyond_wireshark(f, cfg, tot, d, dir, ts, fl, prev_next);
+	if (!dup) /* a D-SACK captured twice was sent once */
+		nd_tcp_retx_dsack(&f->st[!dir], &f->s.dir[!dir], d);
 	rst_check(f, d);
 	if (d->flags & ND_TCP_RST)
 		f->s.dir[dir].rst++;
 	handshake_state(f, d, dir, ts);
+}
+
+uint64_t nd_tcp_real_retransmissions(const struct nd_tcp_counts *c)
+{
+	uint64_t unneeded = c->spurious_retransmission + c->dsack_spurious;
+	return c->retransmission > unneeded ? c->retransmission - unneeded : 0;
 }
 
 static void counts_add(struct nd_tcp_counts *a, const struct nd_tcp_counts *b)
@@ -497,25 +452,31 @@ static void loss_add(struct nd_tcp_loss *a, const struct nd_tcp_loss *b)
 		pa[i] += pb[i];
 }
 
+static void gaps_retire(struct nd_tcp_dir_state *st, struct nd_tcp_loss *loss)
+{
+	while (st->n_gaps) {
+		if (st->gaps[0].acked_ts) {
+			gap_capture(st, loss, 0);
+		} else {
+			loss->gaps_unresolved++;
+			gap_drop(st, 0);
+		}
+	}
+}
+
 void nd_tcp_analysis_retire(struct nd_tcp_flow *f, const struct nd_tcp_config *cfg,
                             struct nd_tcp_totals *tot)
 {
 	for (int dir = 0; dir < 2; dir++) {
 		struct nd_tcp_dir_state *st = &f->st[dir];
 		storm_close(f, dir, cfg->dup_ack_storm ? cfg->dup_ack_storm : DEFAULT_STORM);
-		if (st->zw_since) {
-			f->s.zero_window_time[dir] += f->s.last_ts - st->zw_since;
-			st->zw_since = 0;
-		}
-		while (st->n_gaps) {
-			if (st->gaps[0].acked_ts) {
-				gap_capture(st, &f->s.loss[dir], 0);
-			} else {
-				f->s.loss[dir].gaps_unresolved++;
-				gap_drop(st, 0);
-			}
-		}
-		rtt_finish(st, &f->s.dir[dir]);
+		if (st->zw_closed) /* still closed: it stalled until the end */
+			zero_window_close(f, dir, f->s.last_ts);
+		gaps_retire(st, &f->s.loss[dir]);
+		nd_tcp_retx_retire(st, &f->s.dir[dir]);
+	}
+	nd_tcp_rtt_finish(f);
+	for (int dir = 0; dir < 2; dir++) {
 		counts_add(&tot->an, &f->s.dir[dir].an);
 		loss_add(&tot->loss, &f->s.loss[dir]);
 	}

@@ -52,7 +52,27 @@ struct nd_tcp_counts {
 	uint64_t oversized_segment; /* payload above the peer's MSS (or MTU-derived MSS) */
 	uint64_t dup_ack_storm;     /* runs of >= storm threshold duplicate ACKs */
 	uint64_t retransmitted_bytes;
+	/* D-SACK (RFC 2883) blocks the peer sent about this direction's data:
+	 * each says some bytes arrived twice. */
+	uint64_t dsack_blocks;
+	/* Retransmissions a D-SACK later proved unnecessary that Wireshark's
+	 * rule had not already called spurious (disjoint from
+	 * spurious_retransmission). */
+	uint64_t dsack_spurious;
+	/* retransmitted_bytes of the retransmissions that were neither spurious
+	 * nor D-SACKed. Final once the flow is retired. */
+	uint64_t real_retransmitted_bytes;
+	/* Retransmissions of data the peer had still not acknowledged when the
+	 * flow ended (silent, reset or cut off by the capture's end). Final once
+	 * the flow is retired. */
+	uint64_t retransmitted_unacked;
+	/* Only uint64_t members: the counts are summed as an array. */
 };
+
+/* Retransmissions that were needed: retransmission - spurious_retransmission
+ * - dsack_spurious, never below 0. Exact duplicate frames are still in it
+ * (struct nd_tcp_loss.duplicate_frames counts them). */
+uint64_t nd_tcp_real_retransmissions(const struct nd_tcp_counts *c);
 
 struct nd_tcp_dir_summary {
 	uint64_t packets;
@@ -66,9 +86,20 @@ struct nd_tcp_dir_summary {
 	uint32_t max_segment;         /* largest payload sent */
 	uint64_t longest_dup_ack_run; /* in this direction's ACKs */
 	/* RTT of this direction's data, measured at its ACKs (Karn: never from
-	 * retransmitted data). */
+	 * an ACK that acknowledges retransmitted data). Percentiles are the
+	 * upper edges of log-histogram buckets (<= 12.5 % wide) clamped to the
+	 * exact min and max; all 0 without samples. Final once retired. */
 	uint64_t rtt_samples;
-	nd_ns rtt_min, rtt_avg, rtt_p95, rtt_max;
+	nd_ns rtt_min, rtt_avg, rtt_p50, rtt_p90, rtt_p95, rtt_max;
+	/* How long loss made this direction wait: for each real retransmission
+	 * (neither spurious nor D-SACKed) whose original was still
+	 * unacknowledged, the interval from the original to the retransmission.
+	 * retx_stall is the time covered by the union of these intervals (so
+	 * repeated and parallel retransmissions count once), retx_stall_max the
+	 * longest interval, retx_stalls how many there were (0: both unknown).
+	 * Final once retired. */
+	uint64_t retx_stalls;
+	nd_ns retx_stall, retx_stall_max;
 };
 
 /* Per-flow time series for plots: fixed buckets whose width doubles
@@ -116,9 +147,18 @@ struct nd_tcp_flow_summary {
 	struct nd_tcp_loss loss[2]; /* by data direction */
 	/* oversized segments per direction: when first and last seen */
 	nd_ns oversized_first[2], oversized_last[2];
-	uint32_t mss_used[2];      /* the MSS each direction was judged against */
-	nd_ns zero_window_time[2]; /* time this direction advertised a zero window */
+	uint32_t mss_used[2]; /* the MSS each direction was judged against */
+	/* Time this direction advertised a zero window, and its longest single
+	 * closed period; a window still closed at the end counts until the
+	 * flow's last packet. */
+	nd_ns zero_window_time[2], zero_window_max[2];
 	nd_ns dup_ack_storm_time[2];
+	/* The flow's RTT, one definition: the Karn samples of both directions
+	 * plus the handshake (SYN -> SYN/ACK -> ACK, the irtt) when no SYN was
+	 * sent twice. Percentiles as in nd_tcp_dir_summary; all 0 without
+	 * samples. Final once retired. */
+	uint64_t rtt_samples;
+	nd_ns rtt_min, rtt_p50, rtt_p90, rtt_max;
 	struct nd_tcp_series series;
 };
 

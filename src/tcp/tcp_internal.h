@@ -22,11 +22,27 @@ struct nd_tcp_stream_dir {
 #define ND_TCP_UNACKED_MAX 32
 #define ND_TCP_GAPS_MAX    16
 #define ND_TCP_RTT_BUCKETS 256
+#define ND_TCP_RETX_RING   16
 
 struct nd_tcp_unacked {
 	uint32_t seq, nextseq;
 	nd_ns ts;
 	bool retransmitted; /* Karn: no RTT sample from it */
+	bool copy;          /* itself sent as a retransmission or out of order */
+};
+
+/* A recent retransmission, kept until a D-SACK may prove it unnecessary.
+ * Its real bytes and stall are committed when it leaves the ring (evicted
+ * by a newer one, or the flow retires), so a late D-SACK can still take
+ * it back. */
+struct nd_tcp_retx {
+	uint32_t seq, end;           /* the bytes that were sent before (SYN/FIN: one) */
+	uint32_t dsack_lo, dsack_hi; /* the part D-SACKs reported so far; empty if equal */
+	uint32_t bytes;              /* its share of retransmitted_bytes */
+	bool ws_spurious;            /* Wireshark's rule called it spurious already */
+	bool dsacked;                /* D-SACKs covered all of it */
+	bool has_orig;               /* the original was still unacknowledged */
+	nd_ns ts, orig_ts;           /* this retransmission, and the original */
 };
 
 struct nd_tcp_gap {
@@ -64,10 +80,29 @@ struct nd_tcp_dir_state {
 	bool unseen_ack_pending;
 	uint32_t unseen_ack;
 	nd_ns unseen_ack_ts;
-	/* RTT of this direction's data: log histogram, 16 buckets per octave */
+	/* RTT of this direction's data: log histogram, 8 buckets per octave.
+	 * When a bucket would overflow every bucket is halved and rtt_shift
+	 * counts it, so a bucket holds samples >> rtt_shift. */
 	uint16_t rtt_hist[ND_TCP_RTT_BUCKETS];
-	nd_ns zw_since; /* advertising a zero window since then; 0 = not */
+	uint8_t rtt_shift;
+	bool zw_closed; /* advertising a zero window since zw_since */
+	nd_ns zw_since;
 	nd_ns rtt_sum;
+	/* The highest ACK the peer sent for this direction's data. */
+	bool acked_valid;
+	uint32_t acked_hi;
+	/* Strict Karn: the span of retransmitted (or out-of-order) data not yet
+	 * acknowledged; an ACK that covers any of it gives no RTT sample. */
+	bool karn_active;
+	uint32_t karn_lo, karn_hi;
+	/* recent retransmissions (ring, oldest at retx_head) */
+	uint8_t retx_head, retx_n;
+	struct nd_tcp_retx retx[ND_TCP_RETX_RING];
+	/* retransmissions that left the ring while their data was unacknowledged:
+	 * how many, and the highest end among them (cleared once ACKed) */
+	uint64_t retx_gone_unacked;
+	uint32_t retx_gone_end;
+	nd_ns stall_until; /* the union of committed stall intervals ends here */
 };
 
 struct nd_tcp_flow {
@@ -99,6 +134,33 @@ bool nd_tcp_analysis_is_new_connection(const struct nd_tcp_flow *f, const struct
 /* Passes the segment's payload to the stream consumer (see tcp.h). */
 void nd_tcp_stream_segment(const struct nd_tcp_stream_ops *ops, struct nd_tcp_flow *f,
                            const struct nd_decoded *d, int dir, const struct nd_tcp_chunk *base);
+
+/* rtt.c: the unacknowledged segments of one direction. A segment sent in
+ * that direction (copy: as a retransmission or out of order, so its ACK is
+ * ambiguous); an ACK from the peer (takes a Karn RTT sample, drops what it
+ * covers, raises acked_hi). */
+void nd_tcp_ua_push(struct nd_tcp_dir_state *st, struct nd_tcp_totals *tot, uint32_t seq,
+                    uint32_t nextseq, nd_ns ts, bool copy);
+void nd_tcp_ua_acked(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds,
+                     struct nd_tcp_totals *tot, uint32_t ack, nd_ns ts);
+/* When the oldest unacknowledged first transmission overlapping [seq, end)
+ * was sent; false when none is in the list. */
+bool nd_tcp_ua_original(const struct nd_tcp_dir_state *st, uint32_t seq, uint32_t end, nd_ns *ts);
+/* At retirement: per-direction and per-flow RTT figures. */
+void nd_tcp_rtt_finish(struct nd_tcp_flow *f);
+
+/* retx.c: a retransmission of [seq, end) (the part sent before; bytes of it
+ * counted in retransmitted_bytes), before it enters the unacked list. */
+void nd_tcp_retx_note(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds, uint32_t seq,
+                      uint32_t end, uint32_t bytes, bool ws_spurious, nd_ns ts);
+/* After an ACK raised st->acked_hi. */
+void nd_tcp_retx_acked(struct nd_tcp_dir_state *st);
+/* A segment from the peer of st's direction: counts its D-SACK block, if
+ * any, and marks the retransmission it proves unnecessary. */
+void nd_tcp_retx_dsack(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds,
+                       const struct nd_decoded *d);
+/* At retirement: commits the ring and sets retransmitted_unacked. */
+void nd_tcp_retx_retire(struct nd_tcp_dir_state *st, struct nd_tcp_dir_summary *ds);
 
 /* How notable a retired flow is for the report: higher is worse. */
 uint64_t nd_tcp_flow_score(const struct nd_tcp_flow_summary *s);
