@@ -55,34 +55,36 @@ static const char *side_name(int side)
 	return side ? "server" : "client";
 }
 
-/* Accessors for the tcp module's loss counters, in one place. */
 static uint64_t spurious_retx(const struct nd_tcp_flow_summary *s, int x)
 {
-	return s->dir[x].an.spurious_retransmission;
+	const struct nd_tcp_counts *c = &s->dir[x].an;
+	return c->retransmission - nd_tcp_real_retransmissions(c);
 }
 
 static nd_ns retx_stall(const struct nd_tcp_flow_summary *s, int x)
 {
-	(void)s, (void)x;
-	return 0;
+	return s->dir[x].retx_stall;
 }
 
 static nd_ns zero_window_max(const struct nd_tcp_flow_summary *s, int r)
 {
-	return s->zero_window_time[r];
+	return s->zero_window_max[r];
 }
 
-/* Retransmissions that carried data the receiver really lacked. */
+/* Retransmissions that carried data the receiver really lacked: not
+ * spurious, not D-SACKed, not a capture duplicate, not a retry to a peer
+ * that had gone silent (it never acknowledged them). */
 static uint64_t real_retx(const struct nd_tcp_flow_summary *s, int x)
 {
 	const struct nd_tcp_counts *c = &s->dir[x].an;
-	uint64_t artefacts = spurious_retx(s, x) + s->loss[x].duplicate_frames;
-	return c->retransmission > artefacts ? c->retransmission - artefacts : 0;
+	uint64_t real = nd_tcp_real_retransmissions(c);
+	uint64_t artefacts = s->loss[x].duplicate_frames + c->retransmitted_unacked;
+	return real > artefacts ? real - artefacts : 0;
 }
 
 static uint64_t real_retx_bytes(const struct nd_tcp_flow_summary *s, int x)
 {
-	return real_retx(s, x) ? s->dir[x].an.retransmitted_bytes : 0;
+	return real_retx(s, x) ? s->dir[x].an.real_retransmitted_bytes : 0;
 }
 
 /* Oversized segments and retransmissions of that direction in the same few

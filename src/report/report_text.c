@@ -85,13 +85,11 @@ static void capture_section(struct nd_text_out *o, const struct nd_report_input 
 
 /* The connection's round-trip time in ms for the flow table, < 0 when
  * unknown: the direction with more samples, else the handshake's. */
+/* The connection's RTT: the median of its handshake and Karn samples
+ * (docs/tcp-analysis.md, "RTT: one definition"); -1 when there are none. */
 static double flow_rtt_ms(const struct nd_tcp_flow_summary *s)
 {
-	const struct nd_tcp_dir_summary *d =
-	        s->dir[0].rtt_samples >= s->dir[1].rtt_samples ? &s->dir[0] : &s->dir[1];
-	if (d->rtt_samples)
-		return nd_ns_to_ms(d->rtt_avg);
-	return s->irtt ? nd_ns_to_ms(s->irtt) : -1.0;
+	return s->rtt_samples ? nd_ns_to_ms(s->rtt_p50) : -1.0;
 }
 
 /* At 80 columns the client, server, bytes, RETX%, RTT, seconds and end stay.
