@@ -163,9 +163,11 @@ static void error_lead(char *buf, size_t n, const struct err_group *g, const cha
 
 /* ---- access denied ---- */
 
+/* SESSION_SETUP refusals are logons (smb.logon_failure), whatever the status. */
 static bool is_denied(const struct nd_smb_error *e)
 {
-	return (e->status == ND_STATUS_ACCESS_DENIED || e->status == ND_STATUS_NETWORK_ACCESS_DENIED);
+	return (e->status == ND_STATUS_ACCESS_DENIED || e->status == ND_STATUS_NETWORK_ACCESS_DENIED) &&
+	       e->cmd != ND_SMB_SESSION_SETUP;
 }
 
 static const char *share_name(const char *unc)
@@ -192,15 +194,6 @@ static void denied_advice(struct nd_finding *f, const struct err_group *g, bool 
 		         "The server refused the share itself for this account, before any file: the "
 		         "share's settings, or on Windows the share permissions.%s", aa);
 		break;
-	case ND_SMB_SESSION_SETUP:
-		snprintf(f->fix, sizeof(f->fix),
-		         "compare the server's `server smb encrypt` and `server signing` with what the "
-		         "client offers (`testparm -sv | grep -E 'smb encrypt|signing'`)");
-		snprintf(f->advice, sizeof(f->advice),
-		         "The logon was refused with ACCESS_DENIED rather than LOGON_FAILURE: the server "
-		         "requires encryption or signing the client does not offer, or the account may "
-		         "not log on to this server.");
-		break;
 	default:
 		snprintf(f->fix, sizeof(f->fix),
 		         "on the server, look at the permissions of the refused paths for the user: "
@@ -221,7 +214,7 @@ static void access_denied_finding(const struct nd_diag_input *in, struct nd_find
 	error_subject(f, g);
 	const struct nd_smb_error *e = g->first;
 	if (e->cmd == ND_SMB_QUERY_INFO)
-		f->severity = ND_SEV_WARNING; /* clients tolerate a refused security query */
+		f->severity = ND_SEV_INFO; /* a refused security query: clients carry on */
 	char lead[600];
 	error_lead(lead, sizeof(lead), g, f->subject);
 	snprintf(f->title, sizeof(f->title), "%s on %.100s refused: %s",
@@ -271,13 +264,38 @@ static bool is_other_failure(const struct nd_smb_error *e)
 	return !is_denied(e) && !is_bad_share(e) && e->cmd != ND_SMB_SESSION_SETUP;
 }
 
-/* Statuses that stop work for everyone, not one file. */
-static bool is_severe(uint32_t st)
+/* How a failed operation is felt: an error stops work for everyone (a full
+ * disk, an exhausted server); a warning fails what a user was doing (a file
+ * in use, a missing folder); the rest are answers applications expect and
+ * handle (a name that exists, a directory opened as a file, an FSCTL the
+ * server lacks): context. */
+static enum nd_severity failure_severity(const struct nd_smb_error *e)
 {
-	return st == ND_STATUS_DISK_FULL || st == ND_STATUS_QUOTA_EXCEEDED ||
-	       st == ND_STATUS_DISK_QUOTA_EXCEEDED || st == ND_STATUS_INSUFFICIENT_RESOURCES ||
-	       st == ND_STATUS_INSUFF_SERVER_RESOURCES || st == ND_STATUS_TOO_MANY_OPENED_FILES ||
-	       st == ND_STATUS_USER_SESSION_DELETED;
+	switch (e->status) {
+	case ND_STATUS_DISK_FULL:
+	case ND_STATUS_QUOTA_EXCEEDED:
+	case ND_STATUS_DISK_QUOTA_EXCEEDED:
+	case ND_STATUS_INSUFFICIENT_RESOURCES:
+	case ND_STATUS_INSUFF_SERVER_RESOURCES:
+	case ND_STATUS_TOO_MANY_OPENED_FILES:
+	case ND_STATUS_USER_SESSION_DELETED:
+	case ND_STATUS_MEDIA_WRITE_PROTECTED:
+	case ND_STATUS_IO_TIMEOUT:
+		return ND_SEV_ERROR;
+	case ND_STATUS_SHARING_VIOLATION:
+	case ND_STATUS_FILE_LOCK_CONFLICT:
+	case ND_STATUS_LOCK_NOT_GRANTED:
+	case ND_STATUS_DELETE_PENDING:
+	case ND_STATUS_OBJECT_PATH_NOT_FOUND:
+	case ND_STATUS_INVALID_HANDLE:
+	case ND_STATUS_NETWORK_NAME_DELETED:
+	case ND_STATUS_NETWORK_SESSION_EXPIRED:
+	case ND_STATUS_FILE_NOT_AVAILABLE:
+		/* clients probe FSCTLs and fall back when they fail */
+		return e->cmd == ND_SMB_IOCTL ? ND_SEV_INFO : ND_SEV_WARNING;
+	default:
+		return ND_SEV_INFO;
+	}
 }
 
 static const char *failure_fix(uint32_t st)
@@ -315,8 +333,7 @@ static void other_failure_finding(struct nd_findings *out, const struct err_grou
 		return;
 	error_subject(f, g);
 	const struct nd_smb_error *e = g->first;
-	if (is_severe(e->status))
-		f->severity = ND_SEV_ERROR;
+	f->severity = failure_severity(e);
 	char lead[600];
 	error_lead(lead, sizeof(lead), g, f->subject);
 	const char *name = nd_smb_status_name(e->status);
@@ -386,6 +403,11 @@ static void logon_fix(struct nd_finding *f, uint32_t st, const char *user)
 		snprintf(f->fix, sizeof(f->fix), "on the server: `wbinfo --ping-dc` and `wbinfo -t` "
 		         "(the domain controller and the trust)");
 		break;
+	case ND_STATUS_ACCESS_DENIED:
+		snprintf(f->fix, sizeof(f->fix),
+		         "compare what the server requires with what the client offers: `testparm -sv "
+		         "| grep -E 'smb encrypt|server signing|restrict anonymous'`");
+		break;
 	default:
 		snprintf(f->fix, sizeof(f->fix), "on the server: `pdbedit -L | grep -i '^%s:'` (is "
 		         "the user known?), then `smbpasswd -a %s` to set its SMB password", name, name);
@@ -409,14 +431,30 @@ static const char *logon_meaning(uint32_t st)
 	case ND_STATUS_NO_LOGON_SERVERS:
 	case ND_STATUS_TRUSTED_RELATIONSHIP_FAILURE:
 		return "the server cannot reach a domain controller to check the password";
+	case ND_STATUS_ACCESS_DENIED:
+		return "the server requires encryption or signing the client does not offer, or "
+		       "refuses this kind of logon (anonymous, or binding a channel to a session)";
 	default:
 		return "the account may not log on here now";
 	}
 }
 
+/* NTLMSSP with no user name: an anonymous (null session) logon. */
+static bool anonymous_logon(const struct nd_smb_logon *l)
+{
+	return !l->user[0] && !strcmp(l->mech, "NTLMSSP");
+}
+
+static const char *logon_who(const struct nd_smb_logon *l)
+{
+	if (l->user[0])
+		return l->user;
+	return anonymous_logon(l) ? "anonymous" : "(user not visible: Kerberos)";
+}
+
 static void logon_subject(struct nd_finding *f, const struct nd_smb_logon *l)
 {
-	nd_str_copy(f->subject, sizeof(f->subject), l->user[0] ? l->user : "(user not visible)");
+	nd_str_copy(f->subject, sizeof(f->subject), logon_who(l));
 	f->subject_kind = "user";
 	f->first_ts = l->first_ts;
 	f->last_ts = l->last_ts;
@@ -473,11 +511,17 @@ static void logon_failure_finding(struct nd_findings *out, const struct nd_smb_r
 	         nd_smb_status_name(l->status) ? nd_smb_status_name(l->status) : "unknown status");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%" PRIu64 " SESSION_SETUP%s of %s from %s%s%s%s to %s %s refused with %s: %s.",
-	         count, count == 1 ? "" : "s", l->user[0] ? l->user : "a user (Kerberos: not visible)",
+	         count, count == 1 ? "" : "s", logon_who(l),
 	         cli, l->workstation[0] ? " (workstation " : "", l->workstation,
 	         l->workstation[0] ? ")" : "", srv, count == 1 ? "was" : "were",
 	         status_text(l->status, st, sizeof(st)), logon_meaning(l->status));
 	logon_fix(f, l->status, l->user);
+	if (anonymous_logon(l)) {
+		/* Clients try anonymous logons to browse; refusing them is policy. */
+		f->severity = ND_SEV_INFO;
+		snprintf(f->fix, sizeof(f->fix), "nothing, unless anonymous access is wanted: then "
+		         "`restrict anonymous` and `map to guest` in smb.conf");
+	}
 	snprintf(f->advice, sizeof(f->advice),
 	         "A standalone Samba server checks its own passdb (`pdbedit -L`); a domain member asks "
 	         "the domain (`wbinfo -u`). If unknown users should get guest access instead, that is "
@@ -717,9 +761,9 @@ static void rule_no_smb(const struct nd_diag_input *in, const struct nd_smb_resu
 		return;
 	snprintf(f->title, sizeof(f->title), "no SMB traffic in the capture: only TCP was checked");
 	snprintf(f->summary, sizeof(f->summary),
-	         "The capture holds %" PRIu64 " packets and %" PRIu64 " TCP connections but no "
+	         "The capture holds %" PRIu64 " packets and %" PRIu64 " TCP connection%s but no "
 	         "SMB2/3 (TCP port 445 or 139): no SMB operation could be judged.",
-	         ct.packets, t->flows);
+	         ct.packets, t->flows, t->flows == 1 ? "" : "s");
 	snprintf(f->fix, sizeof(f->fix),
 	         "capture the SMB traffic itself: `netdiag capture IFACE --smb` or `tcpdump -i IFACE "
 	         "-w FILE 'tcp port 445'` while the problem happens");

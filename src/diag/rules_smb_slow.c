@@ -102,10 +102,12 @@ static enum where where_time_went(const struct nd_smb_op_stats *t)
 	return t->slow_service_sum >= t->slow_transfer_sum ? W_SERVER : W_TRANSFER;
 }
 
-/* A recurring stall: the slow waits keep the same length (a timeout). */
+/* A recurring stall: slow waits of a second or more that keep one length
+ * (a timeout). */
 static double recurring_s(const struct nd_smb_op_stats *t)
 {
-	if (t->slow >= 2 && (double)t->slow_wait_max <= RECURRING_SPREAD * (double)t->slow_wait_min)
+	if (t->slow >= 2 && t->slow_wait_min >= ND_NS_PER_SEC &&
+	    (double)t->slow_wait_max <= RECURRING_SPREAD * (double)t->slow_wait_min)
 		return nd_ns_to_sec((t->slow_wait_min + t->slow_wait_max) / 2);
 	return 0.0;
 }
@@ -132,8 +134,9 @@ static const char *where_text(enum where w)
 	case W_SERVER:
 		return "the server: it took that long to answer (service time)";
 	default:
-		return "moving the data, without loss: a slow link, a full receive window, or a "
-		       "client that sent slowly";
+		return "moving the data, although none of it was lost: a slow link, a full receive "
+		       "window, retransmission timeouts for ACKs that were lost, or a client that "
+		       "sent slowly";
 	}
 }
 

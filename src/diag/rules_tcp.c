@@ -12,7 +12,7 @@
 
 #define MAX_FLOW_FINDINGS  10 /* per rule: the worst flows; totals say the rest */
 #define LOSS_MIN_SEGMENTS  3
-#define LOSS_MIN_BYTES     4380 /* three full-size segments */
+#define LOSS_MIN_BYTES     1024 /* below it, a few small retries: too little to call loss */
 #define LOSS_MIN_RATE      0.005
 #define LSO_WINDOW         (5 * ND_NS_PER_SEC)
 #define ZW_MIN_CONTEXT     (100 * ND_NS_PER_MS)
@@ -339,9 +339,11 @@ static void rst_finding(struct nd_findings *out, const struct nd_tcp_flow_summar
 	         "The connection was reset by the %s %s while data was still unacknowledged, "
 	         "without a FIN: a transfer was cut off.",
 	         side_name(who), snd);
+	bool smb = s->port[1] == 445 || s->port[1] == 139;
 	snprintf(f->fix, sizeof(f->fix), "%s",
-	         who ? "`journalctl -u smbd` (or log.smbd) around that time on the server"
-	             : "the client's event log around that time");
+	         !who  ? "the client's event log around that time"
+	         : smb ? "`journalctl -u smbd` (or log.smbd) around that time on the server"
+	               : "the server application's log around that time");
 	snprintf(f->advice, sizeof(f->advice),
 	         "Look for a crash, timeout or refused session on the side that reset, and for "
 	         "firewalls or load balancers that reset idle or long transfers.");

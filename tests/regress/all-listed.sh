@@ -7,7 +7,7 @@ root=$1
 shift
 listed=" $* "
 missing=0
-for cap in "$root"/tests/pcaps/*.pcap "$root"/tests/pcaps/*.pcapng; do
+for cap in "$root"/tests/pcaps/*.pcap "$root"/tests/pcaps/*.pcapng "$root"/tests/pcaps/*.pcap.xz; do
 	[ -e "$cap" ] || continue
 	name=$(basename "$cap")
 	if [[ "$listed" != *" $name "* ]]; then
