@@ -144,8 +144,12 @@ static void settle_roles(struct nd_findings *fs)
 {
 	for (size_t i = 0; i < fs->count; i++) {
 		struct nd_finding *f = &fs->items[i];
-		if (f->n_explained_by)
+		if (f->n_explained_by) {
+			/* Its cause's fix is the fix: its own would contradict it
+			 * ("check the file permissions" under an AppArmor join). */
 			f->role = ND_ROLE_SYMPTOM;
+			f->fix[0] = f->advice[0] = 0;
+		}
 		else if (f->incomplete || f->severity == ND_SEV_INFO)
 			f->role = ND_ROLE_CONTEXT;
 		else

@@ -11,7 +11,6 @@
 
 #include "diag/rules_apparmor.h"
 
-#define STATUS_ACCESS_DENIED 0xC0000022u
 
 static const char *fmt_time(nd_ns t, char *buf, size_t n)
 {
@@ -313,7 +312,7 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 		return 0;
 	for (size_t i = 0; i < res->n_errors; i++) {
 		const struct nd_smb_error *e = &res->errors[i];
-		if (e->status != STATUS_ACCESS_DENIED || !e->share[0])
+		if (e->status != ND_STATUS_ACCESS_DENIED || !e->share[0])
 			continue;
 		long si = nd_smbconf_find_share(aa->conf, share_name_of(e->share));
 		if (si < 0)

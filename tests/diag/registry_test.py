@@ -68,6 +68,10 @@ def check_report(name, d):
         check(f["role"] == "symptom" if f["explained_by"] else True,
               "%s: %s is explained but not a symptom" % (name, f["key"]))
         check(f["message_id"] == r["message_id"], "%s: %s MESSAGE_ID" % (name, f["id"]))
+    fixes = [(f["subject"]["name"], f["fix"]) for f in fs if f["fix"]]
+    check(len(set(fixes)) == len(fixes), "%s: two findings give the same fix for one subject" % name)
+    check(all(not f["fix"] for f in fs if f["explained_by"]),
+          "%s: an explained symptom carries a fix of its own" % name)
     v = d["verdict"]
     by_key = {f["key"]: f for f in fs}
     check(all(by_key.get(k, {}).get("role") == "cause" for k in v["causes"]),
