@@ -22,7 +22,14 @@ const char nd_cli_analysis_help[] =
         "      --mtu N              MTU whose MSS judges oversized TCP segments when the\n"
         "                           handshake was not captured (default 1500)\n"
         "      --storm N            duplicate ACKs in a row that count as a storm\n"
-        "                           (default 10)\n";
+        "                           (default 10)\n"
+        "When an SMB operation is slow (docs/smb.md, \"Slow operations\"):\n"
+        "      --slow-io-base MS    READ/WRITE may take MS plus their size at\n"
+        "      --slow-io-rate MB    MB megabytes per second (defaults 20 ms, 10 MB/s)\n"
+        "      --slow-metadata MS   CREATE, QUERY_INFO, ... above MS (default 200)\n"
+        "      --slow-connect MS    NEGOTIATE, SESSION_SETUP, TREE_CONNECT (default 1000)\n"
+        "      --slow-min-wait MS   slow operations are a warning once users waited MS\n"
+        "                           beyond the expected time in all (default 1000)\n";
 
 int nd_cli_parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out)
 {
@@ -35,6 +42,16 @@ int nd_cli_parse_u32(const char *s, const char *opt, uint32_t min, uint32_t *out
 	}
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* A time in whole milliseconds >= 1 into nanoseconds; 1 or -1 as below. */
+static int parse_ms(const char *arg, const char *opt, nd_ns *out)
+{
+	uint32_t v;
+	if (nd_cli_parse_u32(arg, opt, 1, &v))
+		return -1;
+	*out = (nd_ns)v * ND_NS_PER_MS;
+	return 1;
 }
 
 int nd_cli_analysis_option(int c, const char *arg, struct nd_pipeline_config *cfg)
@@ -55,6 +72,19 @@ int nd_cli_analysis_option(int c, const char *arg, struct nd_pipeline_config *cf
 		return nd_cli_parse_u32(arg, "--mtu", 68, &cfg->tcp.mtu) ? -1 : 1;
 	case ND_OPT_STORM:
 		return nd_cli_parse_u32(arg, "--storm", 2, &cfg->tcp.dup_ack_storm) ? -1 : 1;
+	case ND_OPT_SLOW_IO_BASE:
+		return parse_ms(arg, "--slow-io-base", &cfg->smb.slow_io_base);
+	case ND_OPT_SLOW_IO_RATE:
+		if (nd_cli_parse_u32(arg, "--slow-io-rate", 1, &v))
+			return -1;
+		cfg->smb.slow_io_rate = (uint64_t)v * 1000000u;
+		return 1;
+	case ND_OPT_SLOW_METADATA:
+		return parse_ms(arg, "--slow-metadata", &cfg->smb.slow_metadata);
+	case ND_OPT_SLOW_CONNECT:
+		return parse_ms(arg, "--slow-connect", &cfg->smb.slow_connect);
+	case ND_OPT_SLOW_MIN_WAIT:
+		return parse_ms(arg, "--slow-min-wait", &cfg->diag.slow_min_wait);
 	default:
 		return 0;
 	}

@@ -17,6 +17,11 @@ enum {
 	ND_OPT_REPORT_FLOWS,
 	ND_OPT_MTU,
 	ND_OPT_STORM,
+	ND_OPT_SLOW_IO_BASE,
+	ND_OPT_SLOW_IO_RATE,
+	ND_OPT_SLOW_METADATA,
+	ND_OPT_SLOW_CONNECT,
+	ND_OPT_SLOW_MIN_WAIT,
 };
 
 /* Where AppArmor records come from, shared by `apparmor` and `analyze`. */
@@ -108,8 +113,13 @@ int nd_cli_term_width(int fd);
 	        {"idle-timeout", required_argument, NULL, ND_OPT_IDLE},                            \
 	        {"report-flows", required_argument, NULL, ND_OPT_REPORT_FLOWS},                    \
 	        {"mtu", required_argument, NULL, ND_OPT_MTU},                                      \
+	        {"storm", required_argument, NULL, ND_OPT_STORM},                                  \
+	        {"slow-io-base", required_argument, NULL, ND_OPT_SLOW_IO_BASE},                    \
+	        {"slow-io-rate", required_argument, NULL, ND_OPT_SLOW_IO_RATE},                    \
+	        {"slow-metadata", required_argument, NULL, ND_OPT_SLOW_METADATA},                  \
+	        {"slow-connect", required_argument, NULL, ND_OPT_SLOW_CONNECT},                    \
 	{                                                                                          \
-		"storm", required_argument, NULL, ND_OPT_STORM                                     \
+		"slow-min-wait", required_argument, NULL, ND_OPT_SLOW_MIN_WAIT                     \
 	}
 
 /* The help lines for those options. */
