@@ -3,7 +3,7 @@
 # must succeed (exit 0 or 1) and equal the checked-in expected report.
 # usage: regress.sh NETDIAG JSON_COMPARE SOURCE_ROOT CAPTURE_NAME
 set -u
-netdiag=$1 compare=$2 root=$3 name=$4
+netdiag=$(realpath "$1") compare=$(realpath "$2") root=$3 name=$4
 capture="$root/tests/pcaps/$name"
 expected="$root/tests/regress/expected/$name.json"
 out=$(mktemp) tmp=$(mktemp -d)
