@@ -144,9 +144,13 @@ static void status(struct daemon *d)
 static void emit_all(struct daemon *d, const struct nd_findings *fs)
 {
 	nd_ns now = mono();
-	for (size_t i = 0; i < fs->count; i++)
+	for (size_t i = 0; i < fs->count; i++) {
+		/* A capture window without SMB is the service's normal state. */
+		if (fs->items[i].kind == ND_F_CAPTURE_NO_SMB)
+			continue;
 		if (nd_emitter_finding(d->em, fs, &fs->items[i], now) > 0)
 			d->findings_written++;
+	}
 	if (fs->count)
 		d->metrics_dirty = true;
 }

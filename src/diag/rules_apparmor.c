@@ -145,6 +145,10 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 		snprintf(f->title, sizeof(f->title),
 		         "AppArmor profile %s denied %" PRIu64 " access%s outside every share", prof,
 		         g->count, g->count == 1 ? "" : "es");
+		snprintf(f->fix, sizeof(f->fix),
+		         "if %.60s needs it, add the rules below to %.120s and run `%.120s`; if not, "
+		         "nothing (a `deny` rule silences it)",
+		         prof, g->fix.local_file, g->fix.reload);
 	}
 	f->impact.failed_ops = g->count;
 	nd_finding_evidence(f, "denials", g->count);
@@ -481,8 +485,11 @@ static void journal_problems(const struct nd_apparmor_report *aa, struct nd_find
 		    strstr(p->message, "Permission"))
 			snprintf(f->fix, sizeof(f->fix), "run as root, or add the user to group "
 			         "systemd-journal (or adm), then run netdiag again");
-		else
+		else if (strstr(p->message, "damaged"))
 			snprintf(f->fix, sizeof(f->fix), "journalctl --verify --file=%.200s",
+			         p->source);
+		else
+			snprintf(f->fix, sizeof(f->fix), "check the path: `ls -ld %.200s`",
 			         p->source);
 		nd_finding_evidence(f, "files_unreadable", 1);
 	}

@@ -759,11 +759,17 @@ static void rule_no_smb(const struct nd_diag_input *in, const struct nd_smb_resu
 	struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_NO_SMB);
 	if (!f)
 		return;
-	snprintf(f->title, sizeof(f->title), "no SMB traffic in the capture: only TCP was checked");
-	snprintf(f->summary, sizeof(f->summary),
-	         "The capture holds %" PRIu64 " packets and %" PRIu64 " TCP connection%s but no "
-	         "SMB2/3 (TCP port 445 or 139): no SMB operation could be judged.",
-	         ct.packets, t->flows, t->flows == 1 ? "" : "s");
+	if (!ct.packets) {
+		snprintf(f->title, sizeof(f->title), "the capture holds no packets: nothing was checked");
+		snprintf(f->summary, sizeof(f->summary), "The capture holds no packets.");
+	} else {
+		snprintf(f->title, sizeof(f->title),
+		         "no SMB traffic in the capture: only TCP was checked");
+		snprintf(f->summary, sizeof(f->summary),
+		         "The capture holds %" PRIu64 " packets and %" PRIu64 " TCP connection%s but "
+		         "no SMB2/3 (TCP port 445 or 139): no SMB operation could be judged.",
+		         ct.packets, t->flows, t->flows == 1 ? "" : "s");
+	}
 	snprintf(f->fix, sizeof(f->fix),
 	         "capture the SMB traffic itself: `netdiag capture IFACE --smb` or `tcpdump -i IFACE "
 	         "-w FILE 'tcp port 445'` while the problem happens");

@@ -2,6 +2,7 @@
 /* The answer first: the verdict (status, each root cause with its first
  * fix), then the findings — each cause with the symptoms it explains, then
  * the context — wrapped to the terminal. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -192,6 +193,7 @@ static void verdict_block(struct nd_text_out *o, const struct nd_findings *fs)
 		char num[16], line[400];
 		snprintf(num, sizeof(num), "%zu. ", i + 1);
 		snprintf(line, sizeof(line), "%s [%s]", c->title, c->id);
+		line[0] = (char)toupper((unsigned char)line[0]); /* a list item starts a sentence */
 		nd_text_wrap(o, 2, num, line);
 		if (c->fix[0])
 			nd_text_wrap(o, 5, "fix: ", c->fix);

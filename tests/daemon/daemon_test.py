@@ -205,7 +205,7 @@ check(mgr.count("WATCHDOG=1") >= 2, "WATCHDOG=1 keeps arriving (%d in 1 s)"
 check(len(findings(ffile)) == 0, "first start begins at the tail (old denial not reported)")
 journal_write(os.path.join(jdir, "a.journal"), noise() + denial("/mnt/data/winshare/a"))
 fs = wait_findings(ffile, 1)
-check(len(fs) == 1 and fs[0]["id"] == "apparmor.denied" and fs[0]["subject"] == "smbd",
+check(len(fs) == 1 and fs[0]["id"] == "apparmor.denied" and fs[0]["subject"]["name"] == "smbd",
       "denial in a new journal file reported once: %s" % [f["id"] for f in fs])
 if fs:
     check(re.fullmatch(r"[0-9a-f]{32}", fs[0]["message_id"]) is not None and
@@ -217,7 +217,7 @@ check(wait_metric(mfile, 'netdiag_findings_total{id="apparmor.denied"}', 1),
 # smbd error messages
 journal_write(os.path.join(jdir, "a.journal"), samba_error("smbd: open_sockets_smbd failed"))
 fs = wait_findings(ffile, 2)
-check(len(fs) == 2 and fs[1]["id"] == "samba.log_error" and fs[1]["subject"] == "smbd"
+check(len(fs) == 2 and fs[1]["id"] == "samba.log_error" and fs[1]["subject"]["name"] == "smbd"
       and "open_sockets_smbd" in fs[1]["summary"], "smbd error message reported")
 check(wait_metric(mfile, 'netdiag_samba_errors_total{comm="smbd"}', 1), "metrics: smbd error")
 
@@ -229,9 +229,9 @@ check(mgr.wait_for("READY=1") is not None, "SIGHUP: READY=1 after the reload")
 journal_write(os.path.join(jdir, "b.journal"), denial("/mnt/data/winshare/b"))
 fs = wait_findings(ffile, 3)
 check(len(fs) == 3 and fs[2]["id"] == "apparmor.share_denied" and
-      fs[2]["subject"].startswith("winshare"),
+      fs[2]["subject"]["name"].startswith("winshare"),
       "after SIGHUP the new smb.conf maps the denial to its share: %s"
-      % (fs[2]["subject"] if len(fs) > 2 else None))
+      % (fs[2]["subject"]["name"] if len(fs) > 2 else None))
 # rate limit: the same (id, subject) again is suppressed
 journal_write(os.path.join(jdir, "b.journal"), denial("/mnt/data/winshare/c"))
 time.sleep(1.0)
@@ -266,9 +266,9 @@ p = start(mgr)
 check(mgr.wait_for("READY=1") is not None, "restart: READY=1")
 fs = wait_findings(ffile, before + 1)
 new = fs[before:]
-check(len(new) == 1 and new[0]["id"] == "apparmor.denied" and new[0]["subject"] == "nmbd",
+check(len(new) == 1 and new[0]["id"] == "apparmor.denied" and new[0]["subject"]["name"] == "nmbd",
       "restart: the denial written while down is reported, nothing repeated: %s"
-      % [(f["id"], f["subject"]) for f in new])
+      % [(f["id"], f["subject"]["name"]) for f in new])
 p.send_signal(signal.SIGTERM)
 check(p.wait(timeout=10) == 0, "second stop: exit status 0")
 
