@@ -140,18 +140,47 @@ static const char *where_text(enum where w)
 	}
 }
 
-static void server_fix(struct nd_finding *f, enum nd_finding_kind k, double recur)
+/* Connection setup waits on different things at each step. */
+static void connect_fix(struct nd_finding *f, const struct slow_sum *s, double recur)
 {
-	switch (k) {
-	case ND_F_SMB_SLOW_CONNECT:
+	const char *timeout = recur > 0 ? "Stalls of one recurring length are a timeout. " : "";
+	unsigned cmd = s->worst_cmd;
+	if (cmd == ND_SMB_NEGOTIATE) {
+		char cli[64];
+		nd_addr_format(s->t.worst.ip_version, s->t.worst.client, cli, sizeof(cli));
 		snprintf(f->fix, sizeof(f->fix),
-		         "on the server: `wbinfo --ping-dc` and `host $(hostname -f)`: logons wait on "
-		         "name resolution or the domain controller");
+		         "on the server: `testparm -sv | grep -E 'hostname lookups|hosts (allow|deny)'` "
+		         "and time a reverse lookup of the client: `time getent hosts %s`", cli);
 		snprintf(f->advice, sizeof(f->advice),
-		         "%sSlow SESSION_SETUPs are usually authentication: winbind reaching a domain "
-		         "controller, DNS lookups of the DC or of the client (`hostname lookups = no`), "
-		         "or an unreachable DNS server in /etc/resolv.conf.",
-		         recur > 0 ? "Stalls of one recurring length are a timeout somewhere. " : "");
+		         "%sBefore it answers NEGOTIATE, smbd only checks who connects: with "
+		         "`hostname lookups = yes` or host names in `hosts allow` it resolves the client's "
+		         "address, and an unreachable DNS server in /etc/resolv.conf stalls every "
+		         "connection. `hostname lookups = no` (the default) or a working resolver fixes it.",
+		         timeout);
+	} else if (cmd == ND_SMB_SESSION_SETUP) {
+		snprintf(f->fix, sizeof(f->fix),
+		         "on the server: `wbinfo --ping-dc` and `getent hosts $(wbinfo --dsgetdcname "
+		         "DOMAIN | head -1)`: logons wait on the domain controller");
+		snprintf(f->advice, sizeof(f->advice),
+		         "%sSlow SESSION_SETUPs are authentication: winbind reaching a domain controller, "
+		         "DNS lookups of the DC, or Kerberos clock or KDC timeouts.",
+		         timeout);
+	} else {
+		snprintf(f->fix, sizeof(f->fix),
+		         "on the server: `testparm -s --section-name=SHARE` (root preexec, an automounted "
+		         "or network path) and `time ls SHAREPATH`");
+		snprintf(f->advice, sizeof(f->advice),
+		         "%sTREE_CONNECT waits on the share's path (automount, a slow or network file "
+		         "system) and on `preexec`/`root preexec` scripts.",
+		         timeout);
+	}
+}
+
+static void server_fix(struct nd_finding *f, const struct slow_sum *s, double recur)
+{
+	switch (s->kind) {
+	case ND_F_SMB_SLOW_CONNECT:
+		connect_fix(f, s, recur);
 		break;
 	case ND_F_SMB_SLOW_METADATA:
 		snprintf(f->fix, sizeof(f->fix),
@@ -174,10 +203,10 @@ static void server_fix(struct nd_finding *f, enum nd_finding_kind k, double recu
 	}
 }
 
-static void fix_for(struct nd_finding *f, enum nd_finding_kind k, enum where w, double recur)
+static void fix_for(struct nd_finding *f, const struct slow_sum *s, enum where w, double recur)
 {
 	if (w == W_SERVER) {
-		server_fix(f, k, recur);
+		server_fix(f, s, recur);
 		return;
 	}
 	if (w == W_NETWORK) {
@@ -213,23 +242,38 @@ static void slow_subject(struct nd_finding *f, const char *unc, uint8_t ipv,
 	memcpy(f->scope.server, server, 16);
 }
 
+static void slow_title(struct nd_finding *f, const struct slow_sum *s, double recur)
+{
+	const struct nd_smb_op_stats *t = &s->t;
+	if (s->kind != ND_F_SMB_SLOW_CONNECT)
+		snprintf(f->title, sizeof(f->title), "%s on %.100s are slow (%" PRIu64 " of %" PRIu64 ")",
+		         class_noun(s->kind), f->subject, t->slow, t->ops);
+	else if (recur > 0)
+		snprintf(f->title, sizeof(f->title),
+		         "connecting to %.100s stalls %.1f s each time in %s: a timeout", f->subject,
+		         recur, nd_smb_command_name(s->worst_cmd));
+	else
+		snprintf(f->title, sizeof(f->title), "connecting to %.100s stalls in %s (up to %.1f s)",
+		         f->subject, nd_smb_command_name(s->worst_cmd), nd_ns_to_sec(t->worst.wait));
+}
+
 static void slow_text(struct nd_finding *f, const struct slow_sum *s, enum where w, double recur)
 {
 	const struct nd_smb_op_stats *t = &s->t;
-	char rec[96] = "";
+	char rec[96] = "", worst[ND_SMB_NAME_MAX + 40];
 	if (recur > 0)
 		snprintf(rec, sizeof(rec), "; they recur with one length, about %.1f s: a timeout",
 		         recur);
-	snprintf(f->title, sizeof(f->title), "%s on %.100s are slow (%" PRIu64 " of %" PRIu64 ")",
-	         class_noun(s->kind), f->subject, t->slow, t->ops);
+	snprintf(worst, sizeof(worst), "%s%s%s", nd_smb_command_name(s->worst_cmd),
+	         t->worst.name[0] ? " " : "", t->worst.name);
+	slow_title(f, s, recur);
 	snprintf(f->summary, sizeof(f->summary),
-	         "%" PRIu64 " of %" PRIu64 " %s on %s took longer than expected (%s); users waited "
-	         "%.3f s on them, %.3f s beyond the expected. The time went to %s: %.3f s moving "
-	         "data, %.3f s in the server. The slowest, %s %s, took %.1f ms%s.",
+	         "%" PRIu64 " of %" PRIu64 " %s on %.120s took longer than expected (%.150s); users "
+	         "waited %.3f s on them, %.3f s beyond the expected. The time went to %s: %.3f s "
+	         "moving data, %.3f s in the server. The slowest, %.200s, took %.1f ms%s.",
 	         t->slow, t->ops, class_noun(s->kind), f->subject, s->commands,
 	         nd_ns_to_sec(t->slow_wait_sum), nd_ns_to_sec(t->slow_excess_sum), where_text(w),
-	         nd_ns_to_sec(t->slow_transfer_sum), nd_ns_to_sec(t->slow_service_sum),
-	         nd_smb_command_name(s->worst_cmd), t->worst.name[0] ? t->worst.name : "",
+	         nd_ns_to_sec(t->slow_transfer_sum), nd_ns_to_sec(t->slow_service_sum), worst,
 	         nd_ns_to_ms(t->worst.wait), rec);
 }
 
@@ -299,7 +343,7 @@ static struct nd_finding *slow_finding(const struct nd_diag_input *in, struct nd
 	f->last_ts = t->slow_last_ts;
 	f->impact.waited_s = nd_ns_to_sec(t->slow_excess_sum);
 	slow_text(f, s, w, recur);
-	fix_for(f, s->kind, w, recur);
+	fix_for(f, s, w, recur);
 	slow_evidence(f, s, expected_ns(nd_smb_get_config(in->smb), s), recur);
 	return f;
 }

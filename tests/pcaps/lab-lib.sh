@@ -48,6 +48,8 @@ LAB_CAP_PID=
 LAB_CAP_TOOL=
 LAB_LOCK_FD=
 LAB_STRACE_PID=
+LAB_SMBD_CONF=
+LAB_RESOLVER_IP=
 
 lab_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -122,6 +124,7 @@ lab_init() {
         lab_log "removing stale temp dir $stale"
         chmod -R u+rwx "$stale" 2>/dev/null; rm -rf "$stale"
     done
+    lab_srv_resolver_files_remove   # /etc/netns files a killed run left behind
     LAB_TMP=$(mktemp -d "/tmp/ndlab-${LAB_TAG}.XXXXXX")
     chmod 0755 "$LAB_TMP"   # the smb user must be able to traverse to the share
     mkdir -p "$LAB_TMP/log" "$LAB_TMP/client"
@@ -134,12 +137,8 @@ lab_cleanup() {
     if [ -n "$LAB_CAP_PID" ] && kill -0 "$LAB_CAP_PID" 2>/dev/null; then
         kill -INT "$LAB_CAP_PID" 2>/dev/null; wait "$LAB_CAP_PID" 2>/dev/null
     fi
-    if [ -n "$LAB_SMBD_PID" ] && kill -0 "$LAB_SMBD_PID" 2>/dev/null; then
-        kill -TERM "$LAB_SMBD_PID" 2>/dev/null
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$LAB_SMBD_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$LAB_SMBD_PID" 2>/dev/null
-        wait "$LAB_SMBD_PID" 2>/dev/null
-    fi
+    lab_stop_smbd
+    lab_srv_resolver_files_remove
     [ -n "$LAB_NS_CLI" ] && lab_del_ns "$LAB_NS_CLI"
     [ -n "$LAB_NS_SRV" ] && lab_del_ns "$LAB_NS_SRV"
     [ -n "$LAB_NS_BR" ] && lab_del_ns "$LAB_NS_BR"
@@ -152,7 +151,7 @@ lab_cleanup() {
             rm -rf "$LAB_TMP"
         fi
     fi
-    lab_log "cleaned up (namespaces, smbd, temp dir)"
+    lab_log "cleaned up (namespaces, smbd, /etc/netns files, temp dir)"
     return $rc
 }
 
@@ -347,12 +346,16 @@ if [ -n "$LAB_CPU" ] && command -v taskset >/dev/null 2>&1; then
     LAB_PIN=(taskset -c "$LAB_CPU")
 fi
 
+# lab_start_smbd [CONF]  -- start smbd in the server namespace with CONF
+# (default: the generated $LAB_TMP/smb.conf). `ip netns exec` starts it, so
+# it sees the /etc/netns/<server ns>/ files, if there are any.
 lab_start_smbd() {
-    lab_log "starting smbd in $LAB_NS_SRV ($LAB_TMP/smb.conf)"
+    LAB_SMBD_CONF=${1:-$LAB_TMP/smb.conf}
+    lab_log "starting smbd in $LAB_NS_SRV ($LAB_SMBD_CONF)"
     # setsid: smbd must not share our process group - on shutdown it
     # signals its whole group, which would also hit this script.
     ip netns exec "$LAB_NS_SRV" setsid "${LAB_PIN[@]}" smbd --foreground --no-process-group --debug-stdout \
-        -s "$LAB_TMP/smb.conf" >"$LAB_TMP/log/smbd.stdout" 2>&1 &
+        -s "$LAB_SMBD_CONF" >>"$LAB_TMP/log/smbd.stdout" 2>&1 &
     LAB_SMBD_PID=$!
     local _
     for _ in $(seq 1 100); do
@@ -369,6 +372,131 @@ lab_start_smbd() {
     done
     tail -20 "$LAB_TMP/log/smbd.stdout" >&2
     lab_die "smbd did not start listening on port 445 within 10 s"
+}
+
+# Stop smbd (TERM, KILL after 2 s) and wait until nothing listens on port
+# 445 in the server namespace any more. No-op if smbd is not running.
+lab_stop_smbd() {
+    local _
+    if [ -n "$LAB_SMBD_PID" ] && kill -0 "$LAB_SMBD_PID" 2>/dev/null; then
+        kill -TERM "$LAB_SMBD_PID" 2>/dev/null || true
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$LAB_SMBD_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$LAB_SMBD_PID" 2>/dev/null || true
+        wait "$LAB_SMBD_PID" 2>/dev/null || true
+    fi
+    LAB_SMBD_PID=
+    [ -n "$LAB_NS_SRV" ] && ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$LAB_NS_SRV" || return 0
+    for _ in $(seq 1 50); do
+        lab_ns "$LAB_NS_SRV" ss -ltnH "sport = :445" 2>/dev/null | grep -q . || return 0
+        sleep 0.1
+    done
+    return 0
+}
+
+# lab_restart_smbd [CONF]  -- stop smbd and start it again with CONF.
+lab_restart_smbd() {
+    lab_stop_smbd
+    lab_start_smbd "$@"
+}
+
+# A resolver that never answers, for the server namespace only.
+#
+# `ip netns exec NS` bind-mounts each file in /etc/netns/NS/ over the file
+# of the same name in /etc for the command it starts. A process started
+# that way after lab_srv_resolver_on (smbd: lab_restart_smbd) uses:
+#   resolv.conf    nameserver IP, options timeout:SECONDS attempts:1 - one
+#                  query per lookup, then a fixed wait of SECONDS;
+#   nsswitch.conf  the host's, with "hosts: files dns" (no resolve/mdns/...
+#                  module that would ask a daemon outside the namespace);
+#   hosts          the host's /etc/hosts without lines for the lab client,
+#                  so a lookup of the client's address goes to DNS.
+# IP is added as a /32 to lo in the server namespace: the queries are
+# routed over lo, never reach veth0 (no ARP, nothing on br0), and an
+# nftables table there drops them silently (no ICMP port unreachable, which
+# would end the wait at once). See lab_srv_resolver_counters. Each file
+# starts with LAB_NETNS_MARK; lab_srv_resolver_files_remove deletes only
+# such files (lab_cleanup and lab_init call it too).
+LAB_NETNS_MARK='# ndlab lab-lib.sh: server-namespace override'
+LAB_NETNS_FILES="resolv.conf nsswitch.conf hosts"
+LAB_NFT_DNS_TABLE=ndlab_dns
+
+lab_netns_dir() { echo "/etc/netns/ndlab-${LAB_TAG}-srv"; }
+
+# lab_srv_resolver_on IP SECONDS
+lab_srv_resolver_on() {
+    local ip=$1 secs=$2 dir f
+    dir=$(lab_netns_dir)
+    [ -n "$LAB_NS_SRV" ] || lab_die "lab_srv_resolver_on: the lab namespaces do not exist yet"
+    for f in $LAB_NETNS_FILES; do
+        if [ -e "$dir/$f" ] && ! head -1 "$dir/$f" | grep -qF "$LAB_NETNS_MARK"; then
+            lab_die "$dir/$f exists and was not made by lab-lib.sh; not touching it"
+        fi
+    done
+    mkdir -p "$dir"
+    LAB_RESOLVER_IP=$ip
+    printf '%s\n# Nothing answers at %s (dropped in %s): each lookup waits %s s.\nnameserver %s\noptions timeout:%s attempts:1\n' \
+        "$LAB_NETNS_MARK" "$ip" "$LAB_NS_SRV" "$secs" "$ip" "$secs" >"$dir/resolv.conf"
+    { printf '%s\n' "$LAB_NETNS_MARK"
+      if grep -q '^hosts:' /etc/nsswitch.conf 2>/dev/null; then
+          sed 's/^hosts:.*/hosts:          files dns/' /etc/nsswitch.conf
+      else
+          cat /etc/nsswitch.conf 2>/dev/null; echo 'hosts:          files dns'
+      fi; } >"$dir/nsswitch.conf"
+    { printf '%s\n# The host file without lines for %s (the lab client).\n' "$LAB_NETNS_MARK" "$LAB_CLI_IP"
+      awk -v c="$LAB_CLI_IP" '$1 != c' /etc/hosts 2>/dev/null; } >"$dir/hosts"
+    chmod 0644 "$dir/resolv.conf" "$dir/nsswitch.conf" "$dir/hosts"
+    lab_ns "$LAB_NS_SRV" ip addr replace "$ip/32" dev lo
+    lab_ns "$LAB_NS_SRV" nft delete table inet "$LAB_NFT_DNS_TABLE" 2>/dev/null || true
+    lab_ns "$LAB_NS_SRV" nft -f - <<EOF
+table inet $LAB_NFT_DNS_TABLE {
+    chain output {
+        type filter hook output priority 0; policy accept;
+        oifname != "lo" meta l4proto { tcp, udp } th dport 53 counter drop comment "leak"
+        ip daddr $ip meta l4proto { tcp, udp } th dport 53 counter comment "query"
+    }
+    chain input {
+        type filter hook input priority 0; policy accept;
+        ip daddr $ip meta l4proto { tcp, udp } th dport 53 counter drop comment "unanswered"
+    }
+}
+EOF
+    lab_log "server resolver: $dir/{resolv.conf,nsswitch.conf,hosts}; nameserver $ip on lo of $LAB_NS_SRV, queries dropped; timeout ${secs}s, 1 attempt"
+}
+
+# lab_srv_resolver_counters -> "QUERIES DROPPED LEAKED": packets to port 53
+# of the resolver address, the same dropped on input, and port-53 packets
+# that tried to leave through an interface other than lo (dropped too).
+lab_srv_resolver_counters() {
+    lab_ns "$LAB_NS_SRV" nft list table inet "$LAB_NFT_DNS_TABLE" 2>/dev/null |
+        awk '/counter packets/ { n = 0; for (i = 1; i < NF; i++) if ($i == "packets") n = $(i + 1)
+                                 if ($0 ~ /"query"/) q = n; else if ($0 ~ /"unanswered"/) d = n; else if ($0 ~ /"leak"/) l = n }
+             END { print q + 0, d + 0, l + 0 }'
+}
+
+# Undo lab_srv_resolver_on: nft table, lo address and files. Restart smbd
+# afterwards so that it uses the host's files again.
+lab_srv_resolver_off() {
+    if [ -n "$LAB_NS_SRV" ] && ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$LAB_NS_SRV"; then
+        lab_ns "$LAB_NS_SRV" nft delete table inet "$LAB_NFT_DNS_TABLE" 2>/dev/null || true
+        [ -z "$LAB_RESOLVER_IP" ] || lab_ns "$LAB_NS_SRV" ip addr del "$LAB_RESOLVER_IP/32" dev lo 2>/dev/null || true
+    fi
+    LAB_RESOLVER_IP=
+    lab_srv_resolver_files_remove
+}
+
+# Remove our /etc/netns/<server ns>/ files (only those that start with
+# LAB_NETNS_MARK), then the directory and /etc/netns if they are empty.
+lab_srv_resolver_files_remove() {
+    local dir f
+    dir=$(lab_netns_dir)
+    [ -d "$dir" ] || return 0
+    for f in $LAB_NETNS_FILES; do
+        if [ -f "$dir/$f" ] && head -1 "$dir/$f" | grep -qF "$LAB_NETNS_MARK"; then
+            rm -f "$dir/$f"
+        fi
+    done
+    rmdir "$dir" 2>/dev/null && { rmdir /etc/netns 2>/dev/null || true; }
+    return 0
 }
 
 # lab_capture_start FILE [pcap|pcapng] [extra capture args...]

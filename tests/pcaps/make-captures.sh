@@ -32,6 +32,9 @@ SLOW_DELAY_US=1750000      # ... by this much (strace delay_enter, microseconds)
 FAST_FILES=2               # ... and files in the same directory that stay fast
 SPUR_BYTES=1048576         # smb2-spurious-retrans: 1 MiB transfer file
 SPUR_WINDOW=0.4            # seconds during which the server's pure ACKs are dropped
+SLOWC_CONNS=3              # smb2-slow-connect: sessions (TCP connections), each ...
+SLOWC_DNS_TIMEOUT=5        # ... stalled by one reverse lookup with this timeout (s)
+SLOWC_DNS_IP=10.231.0.53   # ... sent to this nameserver (server ns lo, never answers)
 
 # scenario key -> output file name
 declare -A SCEN_FILE=(
@@ -50,12 +53,14 @@ declare -A SCEN_FILE=(
     [logon-failure]=smb2-logon-failure.pcap
     [slow-open]=smb2-slow-open.pcap
     [spurious-retrans]=smb2-spurious-retrans.pcap
+    [slow-connect]=smb2-slow-connect.pcap
 )
 SCEN_ORDER=(clean clean-pcapng offload-on lso-drop access-denied bad-share many-opens encrypted lossy-link
-            healthy-bulk healthy-tso-sender healthy-small-files logon-failure slow-open spurious-retrans)
+            healthy-bulk healthy-tso-sender healthy-small-files logon-failure slow-open spurious-retrans
+            slow-connect)
 # Retried (up to MAX_ATTEMPTS) until the capture shows what it is for:
 # random drops, timing, or a healthy run that must really be clean.
-RETRY_SCENARIOS=" lso-drop lossy-link healthy-bulk healthy-tso-sender healthy-small-files slow-open spurious-retrans "
+RETRY_SCENARIOS=" lso-drop lossy-link healthy-bulk healthy-tso-sender healthy-small-files slow-open spurious-retrans slow-connect "
 # More tries where a clean run is less likely: with TSO, a late ACK often
 # sets off a tail loss probe (a spurious retransmission, D-SACKed).
 declare -A SCEN_ATTEMPTS=([healthy-tso-sender]=10)
@@ -441,6 +446,64 @@ scenario_spurious_retrans() {
     lab_log "spur-1m.bin on the share is identical to the original"
 }
 
+# srv_idle SECONDS -- wait until the server namespace has no TCP socket on
+# port 445 except the listener. lab_start_smbd's reachability check opens
+# one connection; with the slow resolver its smbd child only closes it after
+# its own lookup, and its FIN must not end up in the capture.
+srv_idle() {
+    local _
+    for _ in $(seq 1 $(($1 * 10))); do
+        lab_ns "$LAB_NS_SRV" ss -tanH "( sport = :445 )" 2>/dev/null | grep -qv '^LISTEN' || return 0
+        sleep 0.1
+    done
+    lab_ns "$LAB_NS_SRV" ss -tan "( sport = :445 )" >&2
+    lab_die "connections to port 445 still open after $1 s"
+}
+
+# smbd with `hostname lookups = yes` reverse-resolves the client's address
+# when a connection arrives, and the server namespace's resolver never
+# answers (lab_srv_resolver_on: /etc/netns/ndlab-cap-srv/resolv.conf,
+# nameserver on lo, queries dropped). Each of SLOWC_CONNS short sessions
+# (`ls`) stalls for SLOWC_DNS_TIMEOUT s before smbd answers NEGOTIATE.
+# smbd is restarted with a copy of smb.conf for this scenario only, and
+# restarted with the normal config (and the host's resolver) afterwards.
+scenario_slow_connect() {
+    lab_offloads off off
+    local conf=$LAB_TMP/smb-slow-connect.conf i q0 q1 dnspid
+    sed '/^\[global\]$/a\    hostname lookups = yes' "$LAB_TMP/smb.conf" >"$conf"
+    testparm -s "$conf" 2>/dev/null | grep -qx $'\thostname lookups = Yes' ||
+        lab_die "testparm does not show 'hostname lookups = Yes' for $conf"
+    lab_srv_resolver_on "$SLOWC_DNS_IP" "$SLOWC_DNS_TIMEOUT"
+    lab_restart_smbd "$conf"
+    # smbd's view of /etc (its mount namespace, through /proc): our resolver.
+    grep -qx "nameserver $SLOWC_DNS_IP" "/proc/$LAB_SMBD_PID/root/etc/resolv.conf" ||
+        lab_die "smbd does not see the lab resolv.conf (ip netns exec did not bind-mount /etc/netns/$LAB_NS_SRV)"
+    srv_idle $((SLOWC_DNS_TIMEOUT + 10))
+    read -r q0 _ _ <<<"$(lab_srv_resolver_counters)"
+    # The queries themselves, on the server namespace's lo (log only).
+    ip netns exec "$LAB_NS_SRV" tcpdump -i lo -n -U -Z root -w "$LAB_TMP/log/dns-lo.pcap" udp port 53 \
+        2>"$LAB_TMP/log/dns-lo.err" &
+    dnspid=$!
+    lab_capture_start "$1" pcap
+    : >"$LAB_TMP/log/smbclient.out"
+    for i in $(seq 1 "$SLOWC_CONNS"); do
+        lab_smbclient data -m SMB3 -t 60 -c "ls" >>"$LAB_TMP/log/smbclient.out" 2>&1 ||
+            { cat "$LAB_TMP/log/smbclient.out" >&2; lab_die "smbclient ls #$i failed"; }
+    done
+    lab_capture_stop
+    kill -INT "$dnspid" 2>/dev/null || true
+    wait "$dnspid" 2>/dev/null || true
+    read -r q1 _ SLOWC_LEAKED <<<"$(lab_srv_resolver_counters)"
+    SLOWC_QUERIES=$((q1 - q0))
+    sed 's/^/    smbclient: /' "$LAB_TMP/log/smbclient.out" >&2
+    tshark -r "$LAB_TMP/log/dns-lo.pcap" 2>/dev/null | sed 's/^/    server lo: /' >&2 || true
+    lab_log "server resolver: $SLOWC_QUERIES DNS queries during the capture (all dropped), $SLOWC_LEAKED tried to leave lo"
+    lab_srv_resolver_off
+    lab_restart_smbd
+    ! grep -qF "$LAB_NETNS_MARK" "/proc/$LAB_SMBD_PID/root/etc/resolv.conf" 2>/dev/null ||
+        lab_die "smbd still sees the lab resolv.conf after the restart"
+}
+
 # count FILE DISPLAY-FILTER -> number of matching frames
 count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
 # count_info FILE DISPLAY-FILTER PATTERN -> matching frames whose Info
@@ -514,7 +577,7 @@ check_capture() {
     big=$BIG retr=$RETR dup=$DUP
     lab_log "check: frames>1514=$big retransmissions=$retr dup-acks=$dup"
     case $s in
-        healthy-*|logon-failure|slow-open|spurious-retrans)
+        healthy-*|logon-failure|slow-open|spurious-retrans|slow-connect)
             drops=$(lab_capture_kernel_drops)
             lab_log "check: frames=$FRAMES max frame.len=$MAXLEN spurious=$SPUR fast-retr=$FASTR lost-segment=$LOST ack-lost-segment=$ACKLOST out-of-order=$OOO kernel-drops=$drops"
             expect "capture kernel drops" "${drops/\?/-1}" -eq 0
@@ -536,7 +599,7 @@ check_capture() {
             expect "frames>1514" "$big" -eq 0
             expect "retransmissions" "$retr" -ge 1
             expect "dup-acks" "$dup" -ge 1 ;;
-        healthy-bulk|healthy-small-files|logon-failure|slow-open)
+        healthy-bulk|healthy-small-files|logon-failure|slow-open|slow-connect)
             expect "frames>1514" "$big" -eq 0
             expect "retransmissions" "$retr" -eq 0
             expect "dup-acks" "$dup" -eq 0
@@ -616,6 +679,29 @@ check_capture() {
             n=$(count "$f" 'smb2.cmd != 5 && smb2.flags.response == 1 && smb2.time > 0.3')
             lab_log "check: other responses over 0.3 s=$n"
             expect "other responses over 0.3 s" "$n" -eq 0 ;;
+        slow-connect)
+            local ms=$((SLOWC_DNS_TIMEOUT * 1000)) mn mx
+            n=$(count "$f" 'tcp.flags.syn == 1 && tcp.flags.ack == 0')
+            expect "TCP connections" "$n" -eq "$SLOWC_CONNS"
+            n=$(count "$f" '!tcp')
+            lab_log "check: frames that are not TCP (DNS, ARP, ...) on br0=$n"
+            expect "non-TCP frames" "$n" -eq 0
+            row=$(srt "$f" "Negotiate Protocol")
+            lab_log "check: NEGOTIATE calls/min/max SRT ms = $row"
+            read -r n mn mx <<<"$row"
+            expect "NEGOTIATE calls" "$n" -eq "$SLOWC_CONNS"
+            expect "NEGOTIATE min SRT ms" "$mn" -ge "$ms"
+            expect "NEGOTIATE max SRT ms" "$mx" -lt $((ms + 500))
+            n=$(tshark -r "$f" -Y "smb2.cmd == 0 && smb2.flags.response == 1 && smb2.time >= $SLOWC_DNS_TIMEOUT" \
+                    -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)
+            lab_log "check: connections whose NEGOTIATE took >= ${SLOWC_DNS_TIMEOUT} s=$n"
+            expect "connections with a slow NEGOTIATE" "$n" -eq "$SLOWC_CONNS"
+            n=$(count "$f" 'smb2.cmd != 0 && smb2.flags.response == 1 && smb2.time > 0.3')
+            lab_log "check: other responses over 0.3 s=$n"
+            expect "other responses over 0.3 s" "$n" -eq 0
+            lab_log "check: DNS queries on the server's lo=$SLOWC_QUERIES, leaving lo=$SLOWC_LEAKED"
+            expect "DNS queries (one per connection)" "$SLOWC_QUERIES" -eq "$SLOWC_CONNS"
+            expect "DNS packets leaving lo" "$SLOWC_LEAKED" -eq 0 ;;
         spurious-retrans)
             row=$(dsack_check "$f")
             lab_log "check: retransmitted segments / covered by a later D-SACK / D-SACK blocks = $row; nft dropped $SPUR_DROPS pure ACKs"
