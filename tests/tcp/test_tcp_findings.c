@@ -3,7 +3,12 @@
  * crafted flows: the flows go through the tcp module as in
  * test_tcp_rules.c, then nd_diag_run() sees them with an empty capture
  * summary and zeroed decode counters. Every positive case has a negative
- * twin that differs in the one condition the rule tests. */
+ * twin that differs in the one condition the rule tests. The calibration
+ * (docs/findings.md, the registry's severity rules) is tested at its
+ * edges: only real retransmissions are loss (not D-SACKed ones, not retries
+ * to a silent peer), loss needs 3 of them, 4380 bytes and 0.5 % of the
+ * direction's data, one finding per connection, and zero-window stalls
+ * count from 100 ms (info) and 1 s and 5 % of the connection (warning). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -759,6 +764,277 @@ static void test_clean_flow_no_findings(void **state)
 	tr_free(&tr);
 }
 
+/* ---- calibration ---------------------------------------------------------- */
+
+/* A pure ACK from `from` with one SACK block [left, right). */
+static uint32_t sack_ack(struct trace *tr, nd_ns ts, int from, uint32_t seq, uint32_t ack,
+                         uint32_t left, uint32_t right)
+{
+	struct nd_decoded d = tr_seg(tr, from, ND_TCP_ACK, seq, ack, WIN, 0);
+	d.opt.n_sack = 1;
+	d.opt.sack_left[0] = left;
+	d.opt.sack_right[0] = right;
+	return tr_feed(tr, &d, from, ts);
+}
+
+/* Three rounds of: A sends a super-segment; B's ACK is late, so A's RTO
+ * resends it 300 ms later; the ACK comes, then a duplicate ACK that, with
+ * dsack, carries a D-SACK block saying the data arrived twice (RFC 2883).
+ * Everything the LSO rule wants is there — super-segments, retransmissions
+ * of them in the same second, duplicate ACKs from the receiver — except
+ * that with the D-SACKs nothing was lost. */
+static void dsack_rounds(struct trace *tr, bool dsack)
+{
+	tr_handshake(tr, T0, MS(10));
+	uint32_t seq = D1;
+	for (int i = 0; i < 3; i++) {
+		nd_ns t = T0 + MS(20) + MS(400) * i;
+		assert_flags(tr_data(tr, t, A, seq, E1, 5000), OVERSIZED);
+		assert_flags(tr_data(tr, t + MS(300), A, seq, E1, 5000), RETX | OVERSIZED);
+		assert_flags(tr_ack(tr, t + MS(305), B, E1, seq + 5000, WIN), 0);
+		if (dsack)
+			assert_flags(sack_ack(tr, t + MS(310), B, E1, seq + 5000, seq, seq + 5000),
+			             DUPACK);
+		else
+			assert_flags(tr_ack(tr, t + MS(310), B, E1, seq + 5000, WIN), DUPACK);
+		seq += 5000;
+	}
+}
+
+/* Only D-SACKed (spurious) retransmissions: no loss, no LSO finding; the
+ * super-segments are context, the verdict healthy. */
+static void test_dsack_only_is_no_loss(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	dsack_rounds(&tr, true);
+	struct nd_findings fs = run_diag(&tr);
+	const struct nd_tcp_flow_summary *s = only_flow(&tr);
+	assert_int_equal(s->dir[A].an.retransmission, 3);
+	assert_int_equal(s->dir[A].an.dsack_spurious, 3);
+	assert_int_equal(nd_tcp_real_retransmissions(&s->dir[A].an), 0);
+	assert_not_raised(fs, "tcp.lso_drop_suspected");
+	assert_not_raised(fs, "tcp.network_loss");
+	assert_not_raised(fs, "tcp.dup_ack_storm");
+	assert_int_equal(fs.count, 1);
+	const struct nd_finding *f = find_id(&fs, "tcp.oversized_segments");
+	assert_int_equal(f->severity, ND_SEV_INFO);
+	assert_int_equal(f->role, ND_ROLE_CONTEXT);
+	assert_int_equal(evidence(f, "oversized_segments"), 6);
+	assert_int_equal(fs.verdict.status, ND_VERDICT_HEALTHY);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	/* The twin without D-SACK blocks: the same retransmissions are real
+	 * as far as the capture tells, and it is the LSO story. */
+	tr_init(&tr);
+	dsack_rounds(&tr, false);
+	fs = run_diag(&tr);
+	assert_raised(fs, "tcp.lso_drop_suspected");
+	assert_int_equal(evidence(find_id(&fs, "tcp.lso_drop_suspected"), "retransmissions"), 3);
+	assert_not_raised(fs, "tcp.oversized_segments");
+	assert_not_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* The server sends a message of `len` bytes and retries it four times (RTO
+ * backoff: 0.2, 0.6, 1.4, 3 s) to a client that never answers until the
+ * capture ends; with acked, the client ACKs it at last. */
+static void silent_peer(struct trace *tr, uint32_t len, bool acked)
+{
+	tr_handshake(tr, T0, MS(10));
+	assert_flags(tr_data(tr, T0 + MS(20), A, D1, E1, 100), 0);
+	assert_flags(tr_data(tr, T0 + MS(21), B, E1, D1 + 100, 100), 0);
+	assert_flags(tr_ack(tr, T0 + MS(30), A, D1 + 100, E1 + 100, WIN), 0);
+	const nd_ns at[] = {MS(100), MS(300), MS(700), MS(1500), MS(3100)};
+	assert_flags(tr_data(tr, T0 + at[0], B, E1 + 100, D1 + 100, len), 0);
+	for (int i = 1; i < 5; i++)
+		assert_flags(tr_data(tr, T0 + at[i], B, E1 + 100, D1 + 100, len), RETX);
+	if (acked)
+		assert_flags(tr_ack(tr, T0 + MS(3200), A, D1 + 100, E1 + 100 + len, WIN), 0);
+}
+
+/* Four retransmissions of 112 bytes to a peer that never acknowledges them
+ * are retries to a silent peer, not network loss: nothing is raised. */
+static void test_silent_peer_is_no_loss(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	silent_peer(&tr, 112, false);
+	struct nd_findings fs = run_diag(&tr);
+	assert_int_equal(only_flow(&tr)->dir[B].an.retransmitted_unacked, 4);
+	assert_not_raised(fs, "tcp.network_loss");
+	assert_int_equal(fs.count, 0);
+	assert_int_equal(fs.verdict.status, ND_VERDICT_HEALTHY);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	/* 112 bytes are far below the byte floor, so the case above would pass
+	 * on that alone. Full-size retries isolate the silent-peer rule: four
+	 * of 1460 bytes pass the count, byte and rate thresholds, and are no
+	 * loss while the client stays silent... */
+	tr_init(&tr);
+	silent_peer(&tr, 1460, false);
+	fs = run_diag(&tr);
+	assert_not_raised(fs, "tcp.network_loss");
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	/* ...and loss once it acknowledges them: they were needed. */
+	tr_init(&tr);
+	silent_peer(&tr, 1460, true);
+	fs = run_diag(&tr);
+	assert_int_equal(only_flow(&tr)->dir[B].an.retransmitted_unacked, 0);
+	const struct nd_finding *f = find_id(&fs, "tcp.network_loss");
+	assert_int_equal(evidence(f, "server_retransmissions"), 4);
+	assert_int_equal(evidence(f, "server_retransmitted_bytes"), 4 * 1460);
+	assert_int_equal(evidence(f, "client_retransmissions"), 0);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* Loss in both directions of one connection: one tcp.network_loss finding
+ * that holds both sides, not one per direction. */
+static void test_network_loss_both_directions(void **state)
+{
+	(void)state;
+	struct trace tr;
+	tr_init(&tr);
+	tr_handshake(&tr, T0, MS(10));
+	uint32_t a = D1, b = E1;
+	for (int r = 0; r < 3; r++) {
+		nd_ns t = T0 + MS(20) + MS(100) * r;
+		loss_round(&tr, t, A, &a, b, 1460, 2);
+		loss_round(&tr, t + MS(50), B, &b, a, 1460, 2);
+	}
+	struct nd_findings fs = run_diag(&tr);
+	assert_raised(fs, "tcp.network_loss");
+	const struct nd_finding *f = find_id(&fs, "tcp.network_loss");
+	assert_string_equal(f->subject, SUBJECT_AB);
+	assert_int_equal(evidence(f, "client_retransmissions"), 3);
+	assert_int_equal(evidence(f, "client_retransmitted_bytes"), 3 * 1460);
+	assert_near(evidence_real(f, "client_lost_percent"), 100.0 / 3.0);
+	assert_int_equal(evidence(f, "server_retransmissions"), 3);
+	assert_int_equal(evidence(f, "server_retransmitted_bytes"), 3 * 1460);
+	assert_near(evidence_real(f, "server_lost_percent"), 100.0 / 3.0);
+	assert_int_equal(evidence(f, "gaps_network_loss"), 6);
+	assert_int_equal(f->impact.resent_bytes, 6 * 1460);
+	assert_non_null(strstr(f->summary, "client's data"));
+	assert_non_null(strstr(f->summary, "server's data"));
+	assert_int_equal(fs.verdict.n_causes, 1);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
+/* `rcv` closes its window on the first data for `stall`; the connection
+ * lasts `conn` from the SYN to its last packet. */
+static void zero_window_flow(struct trace *tr, int rcv, nd_ns stall, nd_ns conn)
+{
+	int snd = !rcv;
+	uint32_t sseq = snd == A ? D1 : E1, rseq = rcv == A ? D1 : E1;
+	assert_true(conn > MS(22) + stall);
+	tr_handshake(tr, T0, MS(10));
+	assert_flags(tr_data(tr, T0 + MS(20), snd, sseq, rseq, 100), 0);
+	assert_flags(tr_ack(tr, T0 + MS(21), rcv, rseq, sseq + 100, 0), ZW);
+	assert_flags(tr_ack(tr, T0 + MS(21) + stall, rcv, rseq, sseq + 100, WIN), WUPD);
+	assert_flags(tr_data(tr, T0 + conn - MS(1), snd, sseq + 100, rseq, 100), 0);
+	assert_flags(tr_ack(tr, T0 + conn, rcv, rseq, sseq + 200, WIN), 0);
+}
+
+/* The zero-window finding of one such flow, or NULL when none was raised;
+ * *fs keeps the list. */
+static const struct nd_finding *zero_window_case(struct trace *tr, struct nd_findings *fs, int rcv,
+                                                 nd_ns stall, nd_ns conn)
+{
+	tr_init(tr);
+	zero_window_flow(tr, rcv, stall, conn);
+	*fs = run_diag(tr);
+	assert_int_equal(only_flow(tr)->zero_window_time[rcv], stall);
+	assert_true(count_id(fs, "tcp.zero_window") <= 1);
+	return count_id(fs, "tcp.zero_window") ? find_id(fs, "tcp.zero_window") : NULL;
+}
+
+/* Nothing below 100 ms; info from 100 ms; a warning from 1 s when that is
+ * also 5 % of the connection. */
+static void test_zero_window_calibration(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct nd_findings fs;
+	static const struct {
+		nd_ns stall, conn;
+		int want; /* -1 none, else the severity */
+	} cases[] = {
+	        {MS(1), ND_NS_PER_SEC, -1},
+	        {MS(99), ND_NS_PER_SEC, -1},
+	        {MS(100), ND_NS_PER_SEC, ND_SEV_INFO},
+	        {MS(300), ND_NS_PER_SEC, ND_SEV_INFO},
+	        {MS(999), 10 * ND_NS_PER_SEC, ND_SEV_INFO},
+	        {ND_NS_PER_SEC, 10 * ND_NS_PER_SEC, ND_SEV_WARNING},
+	        {2 * ND_NS_PER_SEC, 10 * ND_NS_PER_SEC, ND_SEV_WARNING},
+	        /* 2 s of 60 s is 3.3 %: felt by no one, info */
+	        {2 * ND_NS_PER_SEC, 60 * ND_NS_PER_SEC, ND_SEV_INFO},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct nd_finding *f =
+		        zero_window_case(&tr, &fs, B, cases[i].stall, cases[i].conn);
+		if (cases[i].want < 0) {
+			if (f)
+				print_error("case %zu: unexpected %s\n", i, f->summary);
+			assert_null(f);
+			assert_int_equal(fs.count, 0);
+		} else {
+			assert_non_null(f);
+			if ((int)f->severity != cases[i].want)
+				print_error("case %zu: %s\n", i, f->summary);
+			assert_int_equal(f->severity, cases[i].want);
+			assert_int_equal(f->role, cases[i].want == ND_SEV_INFO ? ND_ROLE_CONTEXT
+			                                                       : ND_ROLE_CAUSE);
+			assert_near(evidence_real(f, "stalled_s"), nd_ns_to_sec(cases[i].stall));
+		}
+		nd_findings_free(&fs);
+		tr_free(&tr);
+	}
+}
+
+/* A 2 s stall in a 10 s connection is a warning that names the receiver,
+ * whichever side it is, with the fix for that side. */
+static void test_zero_window_names_receiver(void **state)
+{
+	(void)state;
+	struct trace tr;
+	struct nd_findings fs;
+	const struct nd_finding *f =
+	        zero_window_case(&tr, &fs, B, 2 * ND_NS_PER_SEC, 10 * ND_NS_PER_SEC);
+	assert_non_null(f);
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_string_equal(f->subject, SUBJECT_AB);
+	assert_string_equal(evidence_str(f, "receiver"), "server");
+	assert_int_equal(evidence(f, "zero_windows"), 1);
+	assert_near(evidence_real(f, "stalled_s"), 2.0);
+	assert_near(evidence_real(f, "longest_stall_s"), 2.0);
+	assert_near(evidence_real(f, "connection_s"), 10.0);
+	assert_near(f->impact.waited_s, 2.0);
+	assert_non_null(strstr(f->title, "server 10.0.0.2"));
+	assert_non_null(strstr(f->fix, "iostat"));
+	assert_int_equal(fs.verdict.status, ND_VERDICT_PROBLEMS);
+	nd_findings_free(&fs);
+	tr_free(&tr);
+
+	f = zero_window_case(&tr, &fs, A, 2 * ND_NS_PER_SEC, 10 * ND_NS_PER_SEC);
+	assert_non_null(f);
+	assert_int_equal(f->severity, ND_SEV_WARNING);
+	assert_string_equal(f->subject, SUBJECT_AB); /* always client -> server */
+	assert_string_equal(evidence_str(f, "receiver"), "client");
+	assert_non_null(strstr(f->title, "client 10.0.0.1"));
+	assert_non_null(strstr(f->fix, "client application"));
+	nd_findings_free(&fs);
+	tr_free(&tr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -780,6 +1056,11 @@ int main(void)
 	        cmocka_unit_test(test_ack_before_supersegment_is_artefact),
 	        cmocka_unit_test(test_capture_loss_negatives),
 	        cmocka_unit_test(test_clean_flow_no_findings),
+	        cmocka_unit_test(test_dsack_only_is_no_loss),
+	        cmocka_unit_test(test_silent_peer_is_no_loss),
+	        cmocka_unit_test(test_network_loss_both_directions),
+	        cmocka_unit_test(test_zero_window_calibration),
+	        cmocka_unit_test(test_zero_window_names_receiver),
 	};
 	return cmocka_run_group_tests_name("tcp_findings", tests, NULL, NULL);
 }
