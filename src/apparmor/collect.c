@@ -63,6 +63,8 @@ static void add_problem(struct nd_apparmor_report *r, const char *source, long l
 	q->line = line;
 	nd_str_copy(q->message, sizeof(q->message), msg);
 	q->input_error = input_error;
+	/* realloc'd memory: nd_apparmor_take_journal_problems sets it after */
+	q->journal = false;
 }
 
 struct nd_apparmor_report *nd_apparmor_new(const struct nd_apparmor_options *opt)

@@ -209,6 +209,8 @@ static size_t first_cause_pos(const struct nd_findings *fs, const struct rank *r
 static void order(struct nd_findings *fs)
 {
 	size_t n = fs->count;
+	/* Nothing to move; an empty list has no items array, and memcpy to
+	 * NULL is undefined even for 0 bytes. */
 	if (n < 2)
 		return;
 	struct rank *r = calloc(n, sizeof(*r));

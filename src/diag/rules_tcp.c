@@ -464,7 +464,10 @@ static void rule_capture_loss(const struct nd_diag_input *in, struct nd_findings
 	f->first_ts = ct.first_ts;
 	f->last_ts = ct.last_ts;
 	uint64_t smb_lost = smb_headers_unseen(in);
-	f->incomplete = smb_lost > 0 || (double)drops >= 0.01 * (double)(ct.packets + drops);
+	/* No drop is never 1 % of the packets, also when no packet was
+	 * counted (0 >= 1 % of 0 made such a capture incomplete). */
+	f->incomplete =
+	        smb_lost > 0 || (drops > 0 && (double)drops >= 0.01 * (double)(ct.packets + drops));
 	capture_loss_text(f, t, unseen, drops, smb_lost);
 	nd_finding_evidence(f, "gaps_capture_loss", t->loss.gaps_capture);
 	nd_finding_evidence(f, "capture_loss_bytes", t->loss.gap_bytes_capture);

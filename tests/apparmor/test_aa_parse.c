@@ -385,6 +385,16 @@ static void test_report_dedup(void **state)
 	struct nd_apparmor_report *r = nd_apparmor_new(&o);
 	assert_non_null(r);
 	assert_true(r->input_error); /* an explicit smb.conf that is missing */
+	/* ...is not a journal that could not be read (journal.unreadable).
+	 * The flag was left as realloc() returned it: read as a byte, since a
+	 * bool holding garbage is undefined (it may test false); the
+	 * sanitizer build, whose malloc fills new memory with 0xbe, catches it
+	 * every time. */
+	assert_int_equal(r->n_problems, 1);
+	assert_true(r->problems[0].input_error);
+	unsigned char journal_byte;
+	memcpy(&journal_byte, &r->problems[0].journal, 1);
+	assert_int_equal(journal_byte, 0);
 	const char *k = "audit: type=1400 audit(1699269554.123:456): " SEED_BODY;
 	const char *a = "AVC " SEED_BODY;
 	struct nd_journal_entry e = {.message = k,

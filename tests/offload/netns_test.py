@@ -232,6 +232,8 @@ def run():
     # Clean setup: nothing to report, exit 0; the bridge brings its ports.
     doc, _ = netdiag_json("br0", "v0a", "v0b", want_rc=0)
     expect(doc["findings"] == [], "clean setup: no findings (got %s)" % finding_ids(doc))
+    expect(doc["verdict"]["status"] == "healthy" and doc["verdict"]["causes"] == [],
+           "clean setup: healthy verdict (%s)" % doc["verdict"])
     names = [i["name"] for i in doc["offload"]["interfaces"]]
     expect(names == ["br0", "p1", "p2", "v0a", "v0b"], "bridge ports follow it: %s" % names)
     br = doc["offload"]["interfaces"][0]
@@ -278,6 +280,16 @@ def run():
     expect("`ethtool -K p1 sg on`" in f["advice"] and "Disable-NetAdapterLso" in f["advice"],
            "br0 advice: %s" % f["advice"])
     expect(f["subject"]["kind"] == "interface", "subject kind interface")
+    # The verdict model: the first command is the fix, the kernel feature
+    # names are evidence, and nothing explains it, so it is the root cause.
+    expect(f["fix"].startswith("ethtool -K br0 ") and "tx-generic-segmentation off" in f["fix"],
+           "br0 fix: %r" % f["fix"])
+    expect("tx-generic-segmentation" in f["evidence"]["features"]
+           and f["evidence"]["segmentation_features"] >= 1
+           and f["evidence"]["mtu_bytes"] == 1500, "br0 evidence %s" % f["evidence"])
+    expect(f["role"] == "cause" and doc["verdict"]["status"] == "problems"
+           and "offload.requested_not_active:br0" in doc["verdict"]["causes"],
+           "br0 is a root cause: %s %s" % (f["role"], doc["verdict"]))
     p = netdiag("br0")
     expect(p.returncode == 1, "exit 1 with a warning (got %d)" % p.returncode)
     expect("off [requested on]" in p.stdout and "offload.requested_not_active" in p.stdout,
@@ -294,9 +306,19 @@ def run():
     ids = finding_ids(doc)
     expect(("offload.bridge_mtu_mismatch", "br0") in ids, "mtu mismatch fires: %s" % ids)
     f = [x for x in doc["findings"] if x["id"] == "offload.bridge_mtu_mismatch"][0]
-    expect(f["severity"] == "warning" and f["evidence"]["max_port_mtu"] == 9000
-           and f["evidence"]["min_port_mtu"] == 1500, "mtu mismatch evidence %s" % f["evidence"])
+    # Evidence keys carry their unit (_bytes) since the verdict model.
+    expect(f["severity"] == "warning" and f["evidence"]["max_port_mtu_bytes"] == 9000
+           and f["evidence"]["min_port_mtu_bytes"] == 1500
+           and f["evidence"]["bridge_mtu_bytes"] == 1500 and f["evidence"]["ports"] == 2,
+           "mtu mismatch evidence %s" % f["evidence"])
     expect("`ip link set dev p1 mtu 1500`" in f["advice"], "mtu advice %s" % f["advice"])
+    # The first command is the fix, without backquotes; it is a root cause.
+    expect(f["fix"] == "ip link set dev p1 mtu 1500", "mtu fix %r" % f["fix"])
+    expect(f["role"] == "cause" and f["key"] == "offload.bridge_mtu_mismatch:br0",
+           "mtu mismatch role/key %s %s" % (f["role"], f["key"]))
+    expect(doc["verdict"]["status"] == "problems"
+           and doc["verdict"]["causes"] == ["offload.bridge_mtu_mismatch:br0"],
+           "mtu mismatch verdict %s" % doc["verdict"])
     # A bridge MTU set by the user (to a new value: setting the current one
     # is a no-op that does not pin it) stays above its ports.
     sh(*n, "link", "set", "dev", "p1", "mtu", "1500")
@@ -304,7 +326,7 @@ def run():
     expect(iproute("br0")["mtu"] == 9000, "setup: br0 MTU 9000 above its ports")
     doc, p = netdiag_json("br0", want_rc=1)
     f = [x for x in doc["findings"] if x["id"] == "offload.bridge_mtu_mismatch"]
-    expect(f and f[0]["severity"] == "error" and f[0]["evidence"]["bridge_mtu"] == 9000
+    expect(f and f[0]["severity"] == "error" and f[0]["evidence"]["bridge_mtu_bytes"] == 9000
            and f[0]["evidence"]["ports_below_bridge_mtu"] == 2, "ports below bridge MTU: %s" % f)
     for dev in ("p1", "p2"):
         sh(*n, "link", "set", "dev", dev, "mtu", "1500")
@@ -330,6 +352,14 @@ def run():
     expect([i["name"] for i in doc["offload"]["interfaces"]] == ["v0a"], "v0a still reported")
     expect(doc["offload"]["errors"] == [{"name": "nosuch0", "error": "no such interface"}],
            "errors[] %s" % doc["offload"]["errors"])
+    # What could not be read is a gap, not a problem: offload.unreadable
+    # (context, incomplete) and an incomplete verdict.
+    expect(finding_ids(doc) == [("offload.unreadable", "nosuch0")]
+           and doc["findings"][0]["role"] == "context" and doc["findings"][0]["incomplete"],
+           "unreadable interface finding: %s" % finding_ids(doc))
+    expect(doc["verdict"]["status"] == "incomplete"
+           and doc["verdict"]["incomplete"] == ["offload.unreadable:nosuch0"],
+           "unreadable interface verdict: %s" % doc["verdict"])
     p = netdiag("averyveryverylongname0")
     expect(p.returncode == 2 and "netdiag: averyveryverylongname0: no such interface" in p.stderr,
            "long name: %r" % p.stderr)

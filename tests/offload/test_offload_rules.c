@@ -108,13 +108,46 @@ static const struct nd_finding *find(const struct nd_findings *fs, const char *i
 	return NULL;
 }
 
-static uint64_t ev(const struct nd_finding *f, const char *name)
+/* Evidence is typed (it becomes a JSON number, string, true/false or
+ * null): each accessor fails on a missing key and on the wrong type. */
+static const struct nd_evidence *ev_of(const struct nd_finding *f, const char *name,
+                                       enum nd_evidence_type type)
 {
 	for (size_t i = 0; i < f->n_evidence; i++)
-		if (!strcmp(f->evidence[i].name, name))
-			return f->evidence[i].value;
+		if (!strcmp(f->evidence[i].name, name)) {
+			if (f->evidence[i].type != type)
+				fail_msg("evidence %s has type %d, want %d", name,
+				         (int)f->evidence[i].type, (int)type);
+			return &f->evidence[i];
+		}
 	fail_msg("no evidence %s", name);
-	return 0;
+	return NULL;
+}
+
+static uint64_t ev(const struct nd_finding *f, const char *name)
+{
+	return ev_of(f, name, ND_EV_U64)->value;
+}
+
+static bool ev_bool(const struct nd_finding *f, const char *name)
+{
+	return ev_of(f, name, ND_EV_BOOL)->value != 0;
+}
+
+static const char *ev_str(const struct nd_finding *f, const char *name)
+{
+	return ev_of(f, name, ND_EV_STR)->str;
+}
+
+/* Every evidence key a rule writes is in the registry (evidence.def), so
+ * the JSON and docs/findings.md agree. */
+static void assert_registered(const struct nd_findings *fs)
+{
+	for (size_t i = 0; i < fs->count; i++)
+		for (size_t j = 0; j < fs->items[i].n_evidence; j++)
+			if (!nd_evidence_known(fs->items[i].kind, fs->items[i].evidence[j].name))
+				fail_msg("%s: evidence %s is not in evidence.def", fs->items[i].id,
+				         fs->items[i].evidence[j].name);
 }
 
 /* A bridge (br0, 1500) with two veth ports (p1, p2) of the same MTU. */
@@ -168,6 +201,15 @@ static void test_requested_not_active_bridge(void **state)
 	assert_non_null(strstr(f->advice, "Disable-NetAdapterLso"));
 	assert_int_equal(ev(f, "features_not_active"), 4);
 	assert_int_equal(ev(f, "segmentation_features"), 3);
+	assert_string_equal(ev_str(f, "features"), "tx-tcp-segmentation, tx-tcp6-segmentation, "
+	                                           "tx-generic-segmentation, tx-scatter-gather");
+	assert_int_equal(ev(f, "mtu_bytes"), 1500);
+	/* The first thing to do, as a command: the request matching what is in
+	 * effect; the port commands stay in the advice. */
+	assert_string_equal(f->fix, "ethtool -K br0 tx-tcp-segmentation off tx-tcp6-segmentation "
+	                            "off tx-generic-segmentation off tx-scatter-gather off");
+	assert_string_equal(f->scope.iface, "br0");
+	assert_registered(&fs);
 	/* The ports: sg requested off, nothing else: silent. */
 	assert_null(find(&fs, "offload.requested_not_active", "p1"));
 	nd_findings_free(&fs);
@@ -186,7 +228,10 @@ static void test_requested_not_active_single(void **state)
 	assert_non_null(f);
 	assert_non_null(strstr(f->summary, "IPv4 TX checksumming is off"));
 	assert_non_null(strstr(f->advice, "`ethtool -K eth0 tx-tcp-segmentation off`"));
+	assert_string_equal(f->fix, "ethtool -K eth0 tx-tcp-segmentation off");
 	assert_int_equal(ev(f, "features_not_active"), 1);
+	assert_string_equal(ev_str(f, "features"), "tx-tcp-segmentation");
+	assert_registered(&fs);
 	nd_findings_free(&fs);
 	free_all(&v, 1);
 }
@@ -255,9 +300,16 @@ static void test_bridge_mtu_ports_differ(void **state)
 	assert_non_null(strstr(f->advice, "`ip link set dev p1 mtu 1500`"));
 	assert_null(strstr(f->advice, "dev p2 mtu"));
 	assert_non_null(strstr(f->advice, "NlMtuBytes 1500"));
-	assert_int_equal(ev(f, "min_port_mtu"), 1500);
-	assert_int_equal(ev(f, "max_port_mtu"), 9000);
+	/* The first command of the advice is the fix, without backquotes. */
+	assert_string_equal(f->fix, "ip link set dev p1 mtu 1500");
+	/* Keys carry their unit since the verdict model (min_port_mtu was the
+	 * old name). */
+	assert_int_equal(ev(f, "bridge_mtu_bytes"), 1500);
+	assert_int_equal(ev(f, "min_port_mtu_bytes"), 1500);
+	assert_int_equal(ev(f, "max_port_mtu_bytes"), 9000);
+	assert_int_equal(ev(f, "ports"), 2);
 	assert_int_equal(ev(f, "ports_below_bridge_mtu"), 0);
+	assert_registered(&fs);
 	nd_findings_free(&fs);
 	free_all(v, 3);
 }
@@ -275,6 +327,8 @@ static void test_bridge_mtu_port_below_bridge(void **state)
 	assert_int_equal(f->severity, ND_SEV_ERROR);
 	assert_non_null(strstr(f->summary, "port p2 is smaller"));
 	assert_non_null(strstr(f->advice, "`ip link set dev p2 mtu 9000`"));
+	assert_string_equal(f->fix, "ip link set dev p2 mtu 9000");
+	assert_int_equal(ev(f, "bridge_mtu_bytes"), 9000);
 	assert_int_equal(ev(f, "ports_below_bridge_mtu"), 1);
 	nd_findings_free(&fs);
 	/* All ports equal but below the bridge (user-set bridge MTU). */
@@ -315,8 +369,12 @@ static void test_lro_on_bridge_port(void **state)
 	assert_int_equal(f->severity, ND_SEV_ERROR);
 	assert_non_null(strstr(f->summary, "a port of bridge br0"));
 	assert_non_null(strstr(f->advice, "`ethtool -K p2 lro off`"));
-	assert_int_equal(ev(f, "bridge_port"), 1);
-	assert_int_equal(ev(f, "fixed"), 0);
+	assert_string_equal(f->fix, "ethtool -K p2 lro off");
+	/* Boolean evidence is JSON true/false, not 1/0. */
+	assert_true(ev_bool(f, "bridge_port"));
+	assert_false(ev_bool(f, "ip_forwarding"));
+	assert_false(ev_bool(f, "fixed"));
+	assert_registered(&fs);
 	nd_findings_free(&fs);
 	/* Fixed on: the advice cannot be ethtool -K. */
 	set(&v[2], "rx-lro", true, false, true);
@@ -325,6 +383,8 @@ static void test_lro_on_bridge_port(void **state)
 	assert_non_null(f);
 	assert_null(strstr(f->advice, "lro off`"));
 	assert_non_null(strstr(f->advice, "fixed on"));
+	assert_string_equal(f->fix, ""); /* no command turns it off */
+	assert_true(ev_bool(f, "fixed"));
 	nd_findings_free(&fs);
 	free_all(v, 3);
 }
@@ -342,7 +402,8 @@ static void test_lro_ip_forwarding_and_not(void **state)
 	const struct nd_finding *f = find(&fs, "offload.lro_on_forwarding", "eth0");
 	assert_non_null(f);
 	assert_non_null(strstr(f->summary, "IP forwarding"));
-	assert_int_equal(ev(f, "ip_forwarding"), 1);
+	assert_true(ev_bool(f, "ip_forwarding"));
+	assert_false(ev_bool(f, "bridge_port"));
 	nd_findings_free(&fs);
 	free_all(&v, 1);
 }
@@ -401,8 +462,30 @@ static void test_tso_with_loss_finding(void **state)
 	assert_string_equal(f->subject, "eth0");
 	assert_non_null(strstr(f->advice, "`ethtool -K eth0 tso off gso off`"));
 	assert_non_null(strstr(f->advice, "Disable-NetAdapterLso -Name \"Ethernet\""));
-	assert_int_equal(ev(f, "tso"), 1);
-	assert_int_equal(ev(f, "gso_max_size"), 65536);
+	assert_string_equal(f->fix, "ethtool -K eth0 tso off gso off");
+	/* tso/tso6/gso (1/0 each) became features_on, the kernel names of the
+	 * segmentation features that are on. */
+	assert_string_equal(ev_str(f, "features_on"),
+	                    "tx-tcp-segmentation, tx-tcp6-segmentation, tx-generic-segmentation");
+	assert_false(ev_bool(f, "fixed"));
+	assert_int_equal(ev(f, "gso_max_size_bytes"), 65536);
+	assert_int_equal(ev(f, "mtu_bytes"), 1500);
+	assert_registered(&fs);
+	nd_findings_free(&fs);
+	/* Only GSO left on, TSO6 fixed on, and a gso_max_size the kernel did not
+	 * give: what is on is named, the limit is null (unknown), not 0. */
+	set(&v, "tx-tcp-segmentation", false, false, false);
+	set(&v, "tx-tcp6-segmentation", true, false, true);
+	v.gso_max_size = -1;
+	assert_true(nd_rules_offload_tso_loss(&v, true, &fs));
+	f = &fs.items[0];
+	assert_string_equal(ev_str(f, "features_on"),
+	                    "tx-tcp6-segmentation, tx-generic-segmentation");
+	assert_true(ev_bool(f, "fixed"));
+	ev_of(f, "gso_max_size_bytes", ND_EV_NULL);
+	/* `tso off` still asked for: ethtool turns off what it can. */
+	assert_string_equal(f->fix, "ethtool -K eth0 tso off gso off");
+	assert_non_null(strstr(f->advice, "fixed on for this driver"));
 	nd_findings_free(&fs);
 	free_all(&v, 1);
 }
