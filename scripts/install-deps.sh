@@ -9,7 +9,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libapparmor-dev libsystemd-dev
 	# reference decoder and lab tools used by the tests
 	tshark tcpdump samba smbclient iproute2 ethtool nftables
-	python3 time openssl util-linux
+	python3 time openssl util-linux xz-utils
 	# daemon tests: promtool (prometheus), scdoc (man pages), systemd-analyze (systemd)
 	prometheus scdoc systemd
 	# AppArmor tests: journal files from export format; testparm (samba-common-bin)

@@ -12,16 +12,17 @@
 
 static void explain_usage(FILE *out)
 {
-	fprintf(out, "Usage: netdiag explain [ID]\n"
-	             "       netdiag explain --json | --markdown | --catalog\n"
-	             "\n"
-	             "Without an ID, lists every finding id; with one, says what it means, when it\n"
-	             "is raised and how severe, and the evidence it carries.\n"
-	             "\n"
-	             "      --json       the registry as JSON\n"
-	             "      --markdown   the reference section of docs/findings.md\n"
-	             "      --catalog    the journal catalog (catalog/netdiag.catalog)\n"
-	             "  -h, --help       show this help\n");
+	fprintf(out,
+	        "Usage: netdiag explain [ID]\n"
+	        "       netdiag explain --json | --markdown | --catalog\n"
+	        "\n"
+	        "Without an ID, lists every finding id; with one, says what it means, when it\n"
+	        "is raised and how severe, and the evidence it carries.\n"
+	        "\n"
+	        "      --json       the registry as JSON\n"
+	        "      --markdown   the reference section of docs/findings.md\n"
+	        "      --catalog    the journal catalog (catalog/netdiag.catalog)\n"
+	        "  -h, --help       show this help\n");
 }
 
 static int list_ids(void)

@@ -79,7 +79,8 @@ struct nd_cli_output {
 	enum nd_cli_fail_on fail_on;
 };
 #define ND_CLI_OUTPUT_LONGOPTS                                                                     \
-	{"json", no_argument, NULL, ND_OPT_JSON}, {"no-color", no_argument, NULL, ND_OPT_NO_COLOR}, \
+	{"json", no_argument, NULL, ND_OPT_JSON},                                                  \
+	        {"no-color", no_argument, NULL, ND_OPT_NO_COLOR},                                  \
 	{                                                                                          \
 		"fail-on", required_argument, NULL, ND_OPT_FAIL_ON                                 \
 	}

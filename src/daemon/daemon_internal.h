@@ -95,8 +95,8 @@ int nd_emitter_configure(struct nd_emitter *e, const struct nd_daemon_config *c,
                          size_t errlen);
 /* One finding; now is CLOCK_MONOTONIC. 1: written; 0: suppressed by the
  * rate limit (counted, and reported with the next entry for its key). */
-int nd_emitter_finding(struct nd_emitter *e, const struct nd_findings *fs, const struct nd_finding *f,
-                       nd_ns now);
+int nd_emitter_finding(struct nd_emitter *e, const struct nd_findings *fs,
+                       const struct nd_finding *f, nd_ns now);
 void nd_emitter_free(struct nd_emitter *e);
 
 /* ---- samba.c: Samba's own error messages ---- */

@@ -166,8 +166,8 @@ static void send_journal(const struct nd_finding *f, uint64_t suppressed)
 {
 	char *fields[24 + ND_FINDING_MAX_EVIDENCE];
 	size_t n = 0;
-	fields[n++] = fmt("MESSAGE=%s: %s%s%s", f->id, f->summary, f->fix[0] ? " Fix: " : "",
-	                  f->fix);
+	fields[n++] =
+	        fmt("MESSAGE=%s: %s%s%s", f->id, f->summary, f->fix[0] ? " Fix: " : "", f->fix);
 	fields[n++] = fmt("MESSAGE_ID=%s", nd_daemon_message_id(f->id));
 	fields[n++] = fmt("PRIORITY=%d", priority(f->severity));
 	fields[n++] = fmt("SYSLOG_IDENTIFIER=netdiag");
@@ -234,8 +234,8 @@ static void write_file(struct nd_emitter *e, const struct nd_findings *fs,
 	json_object_put(o);
 }
 
-int nd_emitter_finding(struct nd_emitter *e, const struct nd_findings *fs, const struct nd_finding *f,
-                       nd_ns now)
+int nd_emitter_finding(struct nd_emitter *e, const struct nd_findings *fs,
+                       const struct nd_finding *f, nd_ns now)
 {
 	bool fresh;
 	struct rl_entry *r = rl_find(e, f, &fresh);

@@ -23,8 +23,7 @@ void nd_samba_error_finding(const char *comm, int priority, const char *message,
 	snprintf(f->title, sizeof(f->title), "%.32s logged %llu error message%s", comm,
 	         (unsigned long long)count, count == 1 ? "" : "s");
 	snprintf(f->fix, sizeof(f->fix), "journalctl _COMM=%.32s -p err", comm);
-	snprintf(f->advice, sizeof(f->advice),
-	         "Raise `log level` in smb.conf for details.");
+	snprintf(f->advice, sizeof(f->advice), "Raise `log level` in smb.conf for details.");
 	nd_finding_evidence(f, "messages", count);
 	nd_finding_evidence(f, "priority", (uint64_t)(priority < 0 ? 0 : priority));
 }

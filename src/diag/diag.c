@@ -19,8 +19,9 @@ static void rule_offload_unreadable(const struct nd_offload_set *set, struct nd_
 		nd_str_copy(f->subject, sizeof(f->subject), set->errs[i].name);
 		snprintf(f->title, sizeof(f->title), "interface %.64s could not be read",
 		         set->errs[i].name);
-		snprintf(f->summary, sizeof(f->summary), "%.64s: %.320s; nothing about it was checked.",
-		         set->errs[i].name, set->errs[i].msg);
+		snprintf(f->summary, sizeof(f->summary),
+		         "%.64s: %.320s; nothing about it was checked.", set->errs[i].name,
+		         set->errs[i].msg);
 		snprintf(f->fix, sizeof(f->fix), "ip link show (the interfaces this host has)");
 		nd_str_copy(f->scope.iface, sizeof(f->scope.iface), set->errs[i].name);
 	}
@@ -78,12 +79,14 @@ static void healthy_headline(const struct nd_diag_input *in, char *buf, size_t l
 		if (in->smb)
 			ops_text(buf, len, nd_smb_get_results(in->smb));
 		l = strlen(buf);
-		snprintf(buf + l, len - l, "; no loss, and no failure or slowness users would notice");
+		snprintf(buf + l, len - l,
+		         "; no loss, and no failure or slowness users would notice");
 	} else if (in->offload) {
 		snprintf(buf + l, len - l, ": %zu interface%s checked", in->offload->n,
 		         in->offload->n == 1 ? "" : "s");
 	} else if (in->apparmor) {
-		snprintf(buf + l, len - l, ": %" PRIu64 " journal entries checked, no AppArmor denial",
+		snprintf(buf + l, len - l,
+		         ": %" PRIu64 " journal entries checked, no AppArmor denial",
 		         in->apparmor->entries);
 	}
 }

@@ -129,7 +129,7 @@ struct nd_finding {
 	char advice[1024];       /* the rest of what to do */
 	struct nd_impact impact;
 	struct nd_scope scope;
-	uint32_t seq; /* unique within its list (nd_findings_add) */
+	uint32_t seq;  /* unique within its list (nd_findings_add) */
 	char key[300]; /* unique within the report; set by nd_findings_finish */
 	size_t n_explained_by;
 	uint32_t explained_by[ND_FINDING_MAX_EXPLAINED_BY]; /* seq of the causes */

@@ -149,8 +149,7 @@ static void settle_roles(struct nd_findings *fs)
 			 * ("check the file permissions" under an AppArmor join). */
 			f->role = ND_ROLE_SYMPTOM;
 			f->fix[0] = f->advice[0] = 0;
-		}
-		else if (f->incomplete || f->severity == ND_SEV_INFO)
+		} else if (f->incomplete || f->severity == ND_SEV_INFO)
 			f->role = ND_ROLE_CONTEXT;
 		else
 			f->role = ND_ROLE_CAUSE;
@@ -242,8 +241,8 @@ static void order(struct nd_findings *fs)
 	free(r);
 }
 
-static void headline_join(char *buf, size_t len, const struct nd_findings *fs,
-                          const uint32_t *idx, size_t n, size_t listed)
+static void headline_join(char *buf, size_t len, const struct nd_findings *fs, const uint32_t *idx,
+                          size_t n, size_t listed)
 {
 	size_t show = ND_MIN(listed, (size_t)2);
 	for (size_t i = 0; i < show; i++) {
@@ -276,8 +275,9 @@ static void build_verdict(struct nd_findings *fs, const char *healthy_headline)
 		headline_join(v->headline, sizeof(v->headline), fs, v->causes, v->n_causes, lc);
 	} else if (v->n_gaps) {
 		v->status = ND_VERDICT_INCOMPLETE;
-		snprintf(v->headline, sizeof(v->headline),
-		         "Nothing wrong found in what could be checked, but not everything could: ");
+		snprintf(
+		        v->headline, sizeof(v->headline),
+		        "Nothing wrong found in what could be checked, but not everything could: ");
 		headline_join(v->headline, sizeof(v->headline), fs, v->gaps, v->n_gaps, lg);
 	} else {
 		v->status = ND_VERDICT_HEALTHY;

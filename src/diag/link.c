@@ -24,8 +24,8 @@ static bool same_hosts(const struct nd_scope *cause, const struct nd_scope *s)
 
 static bool same_flow(const struct nd_scope *a, const struct nd_scope *b)
 {
-	return a->has_ports && b->has_ports && same_hosts(a, b) && a->client_port == b->client_port &&
-	       a->server_port == b->server_port;
+	return a->has_ports && b->has_ports && same_hosts(a, b) &&
+	       a->client_port == b->client_port && a->server_port == b->server_port;
 }
 
 static bool is_slow_smb(enum nd_finding_kind k)
@@ -47,7 +47,8 @@ static const uint8_t *lso_sender(const struct nd_finding *l)
 {
 	for (size_t i = 0; i < l->n_evidence; i++)
 		if (!strcmp(l->evidence[i].name, "sender"))
-			return strcmp(l->evidence[i].str, "server") ? l->scope.client : l->scope.server;
+			return strcmp(l->evidence[i].str, "server") ? l->scope.client
+			                                            : l->scope.server;
 	return l->scope.client;
 }
 

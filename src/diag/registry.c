@@ -6,24 +6,24 @@
 
 #include "diag/diag.h"
 
-#define ROLE_CAUSE     ND_ROLE_CAUSE
-#define ROLE_SYMPTOM   ND_ROLE_SYMPTOM
-#define ROLE_CONTEXT   ND_ROLE_CONTEXT
-#define SEV_INFO       ND_SEV_INFO
-#define SEV_WARNING    ND_SEV_WARNING
-#define SEV_ERROR      ND_SEV_ERROR
+#define ROLE_CAUSE   ND_ROLE_CAUSE
+#define ROLE_SYMPTOM ND_ROLE_SYMPTOM
+#define ROLE_CONTEXT ND_ROLE_CONTEXT
+#define SEV_INFO     ND_SEV_INFO
+#define SEV_WARNING  ND_SEV_WARNING
+#define SEV_ERROR    ND_SEV_ERROR
 
 static const struct nd_finding_def defs[ND_F_COUNT] = {
-#define ND_FINDING(sym, id_, role_, kind_, sev_, incomplete_, msgid_, title_, rule_, meaning_)    \
-	[ND_F_##sym] = {.kind = ND_F_##sym,                                                       \
-	                .id = id_,                                                                \
-	                .role = ROLE_##role_,                                                     \
-	                .subject_kind = kind_,                                                    \
-	                .severity = SEV_##sev_,                                                   \
-	                .incomplete = incomplete_,                                                \
-	                .message_id = msgid_,                                                     \
-	                .title = title_,                                                          \
-	                .severity_rule = rule_,                                                   \
+#define ND_FINDING(sym, id_, role_, kind_, sev_, incomplete_, msgid_, title_, rule_, meaning_)     \
+	[ND_F_##sym] = {.kind = ND_F_##sym,                                                        \
+	                .id = id_,                                                                 \
+	                .role = ROLE_##role_,                                                      \
+	                .subject_kind = kind_,                                                     \
+	                .severity = SEV_##sev_,                                                    \
+	                .incomplete = incomplete_,                                                 \
+	                .message_id = msgid_,                                                      \
+	                .title = title_,                                                           \
+	                .severity_rule = rule_,                                                    \
 	                .meaning = meaning_},
 #include "diag/findings.def"
 #undef ND_FINDING

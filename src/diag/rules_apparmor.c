@@ -11,7 +11,6 @@
 
 #include "diag/rules_apparmor.h"
 
-
 static const char *fmt_time(nd_ns t, char *buf, size_t n)
 {
 	time_t s = (time_t)(t / ND_NS_PER_SEC);
@@ -143,10 +142,11 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 		nd_str_copy(f->scope.share, sizeof(f->scope.share), f->subject);
 	} else {
 		snprintf(f->title, sizeof(f->title),
-		         "AppArmor profile %s denied %" PRIu64 " access%s outside every share", prof,
-		         g->count, g->count == 1 ? "" : "es");
+		         "AppArmor profile %s denied %" PRIu64 " access%s outside every share",
+		         prof, g->count, g->count == 1 ? "" : "es");
 		snprintf(f->fix, sizeof(f->fix),
-		         "if %.60s needs it, add the rules below to %.120s and run `%.120s`; if not, "
+		         "if %.60s needs it, add the rules below to %.120s and run `%.120s`; if "
+		         "not, "
 		         "nothing (a `deny` rule silences it)",
 		         prof, g->fix.local_file, g->fix.reload);
 	}
@@ -398,8 +398,7 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 	for (size_t i = 0; i < n; i++) {
 		struct join *j = &js[i];
 		const struct nd_smbconf_share *s = &aa->conf->shares[j->share];
-		struct nd_finding *f =
-		        nd_findings_add(out, ND_F_APPARMOR_SMB_ACCESS_DENIED);
+		struct nd_finding *f = nd_findings_add(out, ND_F_APPARMOR_SMB_ACCESS_DENIED);
 		if (!f)
 			break;
 		added++;
@@ -478,12 +477,15 @@ static void journal_problems(const struct nd_apparmor_report *aa, struct nd_find
 		if (!f)
 			return;
 		nd_str_copy(f->subject, sizeof(f->subject), p->source);
-		snprintf(f->title, sizeof(f->title), "%.100s could not be read: AppArmor denials in it "
-		         "were not checked", p->source);
+		snprintf(f->title, sizeof(f->title),
+		         "%.100s could not be read: AppArmor denials in it "
+		         "were not checked",
+		         p->source);
 		snprintf(f->summary, sizeof(f->summary), "%.200s: %.300s.", p->source, p->message);
 		if (strstr(p->message, "access") || strstr(p->message, "cannot read") ||
 		    strstr(p->message, "Permission"))
-			snprintf(f->fix, sizeof(f->fix), "run as root, or add the user to group "
+			snprintf(f->fix, sizeof(f->fix),
+			         "run as root, or add the user to group "
 			         "systemd-journal (or adm), then run netdiag again");
 		else if (strstr(p->message, "damaged"))
 			snprintf(f->fix, sizeof(f->fix), "journalctl --verify --file=%.200s",

@@ -257,8 +257,8 @@ static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
 	         "guest `Set-NetIPInterface -InterfaceAlias \"Ethernet\" -NlMtuBytes %u` (and the "
 	         "adapter's Jumbo Packet property to match).",
 	         cmds, cmds[0] ? " " : "", target, target);
-	snprintf(f->title, sizeof(f->title), "bridge %s: port MTUs differ (%u to %u bytes)", br->name,
-	         lo, hi);
+	snprintf(f->title, sizeof(f->title), "bridge %s: port MTUs differ (%u to %u bytes)",
+	         br->name, lo, hi);
 	if (cmds[0]) {
 		/* the first command, without its backquotes */
 		const char *b = strchr(cmds, '`'), *e = b ? strchr(b + 1, '`') : NULL;
@@ -305,8 +305,8 @@ static void rule_lro_forwarding(const struct nd_offload_iface *ifc, struct nd_fi
 		         "`ethtool -K %s lro off` (GRO, `ethtool -K %s gro on`, is the safe "
 		         "replacement); make it persistent in the interface configuration.",
 		         ifc->name, ifc->name);
-	snprintf(f->title, sizeof(f->title), "%s merges received segments (LRO) although it forwards",
-	         ifc->name);
+	snprintf(f->title, sizeof(f->title),
+	         "%s merges received segments (LRO) although it forwards", ifc->name);
 	if (!lro->fixed)
 		snprintf(f->fix, sizeof(f->fix), "ethtool -K %s lro off", ifc->name);
 	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), ifc->name);
@@ -363,7 +363,8 @@ bool nd_rules_offload_tso_loss(const struct nd_offload_iface *ifc, bool capture_
 	                   "limits it)"
 	                 : "");
 	snprintf(f->title, sizeof(f->title),
-	         "%s sends with segmentation offload on and its large segments are lost", ifc->name);
+	         "%s sends with segmentation offload on and its large segments are lost",
+	         ifc->name);
 	nd_str_copy(f->fix, sizeof(f->fix), c.command);
 	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), ifc->name);
 	nd_finding_evidence_str(f, "features_on", "%s", on);

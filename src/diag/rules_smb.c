@@ -13,9 +13,9 @@
 
 #include "diag/rules_smb.h"
 
-#define MAX_GROUPS      64 /* error groups per capture; more are counted */
-#define MAX_EXAMPLES    3
-#define MAX_PER_RULE    10
+#define MAX_GROUPS   64 /* error groups per capture; more are counted */
+#define MAX_EXAMPLES 3
+#define MAX_PER_RULE 10
 
 /* ---- grouping error rows ---- */
 
@@ -56,8 +56,8 @@ static void group_add(struct err_group *g, const struct nd_smb_error *e)
 }
 
 /* Groups the real failures that keep(e) selects; returns the number. */
-static size_t group_errors(const struct nd_smb_results *r, bool (*keep)(const struct nd_smb_error *),
-                           struct err_group *gs)
+static size_t group_errors(const struct nd_smb_results *r,
+                           bool (*keep)(const struct nd_smb_error *), struct err_group *gs)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_errors; i++) {
@@ -146,7 +146,8 @@ static void create_evidence(struct nd_finding *f, const struct nd_smb_error *e)
 	char acc[ND_EVIDENCE_STR_MAX];
 	nd_smb_access_mask_format(e->desired_access, acc, sizeof(acc));
 	nd_finding_evidence_str(f, "desired_access", "%s", acc);
-	nd_finding_evidence_str(f, "create_disposition", "%s", nd_smb_disposition_name(e->disposition));
+	nd_finding_evidence_str(f, "create_disposition", "%s",
+	                        nd_smb_disposition_name(e->disposition));
 }
 
 /* "3 CREATEs by NDLAB\alice on \\srv\data failed with STATUS_X (0x...)" */
@@ -166,7 +167,8 @@ static void error_lead(char *buf, size_t n, const struct err_group *g, const cha
 /* SESSION_SETUP refusals are logons (smb.logon_failure), whatever the status. */
 static bool is_denied(const struct nd_smb_error *e)
 {
-	return (e->status == ND_STATUS_ACCESS_DENIED || e->status == ND_STATUS_NETWORK_ACCESS_DENIED) &&
+	return (e->status == ND_STATUS_ACCESS_DENIED ||
+	        e->status == ND_STATUS_NETWORK_ACCESS_DENIED) &&
 	       e->cmd != ND_SMB_SESSION_SETUP;
 }
 
@@ -179,29 +181,37 @@ static const char *share_name(const char *unc)
 static void denied_advice(struct nd_finding *f, const struct err_group *g, bool joined)
 {
 	const struct nd_smb_error *e = g->first;
-	const char *aa = joined ? ""
-	                        : " If smbd's AppArmor profile refuses the share's path, the journal "
-	                          "has apparmor=\"DENIED\" lines for it: `netdiag analyze CAPTURE "
-	                          "--journal-dir /var/log/journal --smb-conf /etc/samba/smb.conf` "
-	                          "joins them and names the rule that fixes it.";
+	const char *aa =
+	        joined ? ""
+	               : " If smbd's AppArmor profile refuses the share's path, the journal "
+	                 "has apparmor=\"DENIED\" lines for it: `netdiag analyze CAPTURE "
+	                 "--journal-dir /var/log/journal --smb-conf /etc/samba/smb.conf` "
+	                 "joins them and names the rule that fixes it.";
 	switch (e->cmd) {
 	case ND_SMB_TREE_CONNECT:
 		snprintf(f->fix, sizeof(f->fix),
-		         "check who may use [%s]: `testparm -s --section-name=%s` (valid users, invalid "
+		         "check who may use [%s]: `testparm -s --section-name=%s` (valid users, "
+		         "invalid "
 		         "users, read list, hosts allow)",
 		         share_name(e->share), share_name(e->share));
 		snprintf(f->advice, sizeof(f->advice),
-		         "The server refused the share itself for this account, before any file: the "
-		         "share's settings, or on Windows the share permissions.%s", aa);
+		         "The server refused the share itself for this account, before any file: "
+		         "the "
+		         "share's settings, or on Windows the share permissions.%s",
+		         aa);
 		break;
 	default:
-		snprintf(f->fix, sizeof(f->fix),
-		         "on the server, look at the permissions of the refused paths for the user: "
-		         "`ls -ld PATH; getfacl PATH` under the share's directory");
+		snprintf(
+		        f->fix, sizeof(f->fix),
+		        "on the server, look at the permissions of the refused paths for the user: "
+		        "`ls -ld PATH; getfacl PATH` under the share's directory");
 		snprintf(f->advice, sizeof(f->advice),
-		         "The share was reachable but these files or directories were refused: the file "
-		         "system's permissions and ACLs for the mapped user, or share options such as "
-		         "`read only` and `write list` when writing was asked for.%s", aa);
+		         "The share was reachable but these files or directories were refused: the "
+		         "file "
+		         "system's permissions and ACLs for the mapped user, or share options such "
+		         "as "
+		         "`read only` and `write list` when writing was asked for.%s",
+		         aa);
 	}
 }
 
@@ -242,7 +252,8 @@ static void bad_share_finding(struct nd_findings *out, const struct err_group *g
 	error_subject(f, g);
 	const struct nd_smb_error *e = g->first;
 	char st[96];
-	snprintf(f->title, sizeof(f->title), "share %.120s does not exist on the server", f->subject);
+	snprintf(f->title, sizeof(f->title), "share %.120s does not exist on the server",
+	         f->subject);
 	snprintf(f->summary, sizeof(f->summary),
 	         "%" PRIu64 " TREE_CONNECT request%s for %s failed with %s: the server has no such "
 	         "share, or smbd cannot enter its directory.",
@@ -252,7 +263,8 @@ static void bad_share_finding(struct nd_findings *out, const struct err_group *g
 	         "compare the name with the server's shares: `smbclient -L //SERVER -U USER` or "
 	         "`testparm -s` on the server");
 	snprintf(f->advice, sizeof(f->advice),
-	         "Samba also answers BAD_NETWORK_NAME when the share's `path` does not exist or smbd "
+	         "Samba also answers BAD_NETWORK_NAME when the share's `path` does not exist or "
+	         "smbd "
 	         "cannot enter it (permissions, an AppArmor profile).");
 	error_evidence(f, g, false);
 }
@@ -304,7 +316,8 @@ static const char *failure_fix(uint32_t st)
 	case ND_STATUS_DISK_FULL:
 	case ND_STATUS_QUOTA_EXCEEDED:
 	case ND_STATUS_DISK_QUOTA_EXCEEDED:
-		return "free space or raise the quota of the share's file system: `df -h SHAREPATH`, "
+		return "free space or raise the quota of the share's file system: `df -h "
+		       "SHAREPATH`, "
 		       "`repquota -a`";
 	case ND_STATUS_SHARING_VIOLATION:
 	case ND_STATUS_FILE_LOCK_CONFLICT:
@@ -317,7 +330,8 @@ static const char *failure_fix(uint32_t st)
 		       "`max open files` and the service's LimitNOFILE";
 	case ND_STATUS_USER_SESSION_DELETED:
 	case ND_STATUS_NETWORK_NAME_DELETED:
-		return "look for smbd restarts or idle disconnects at that time: `journalctl -u smbd`, "
+		return "look for smbd restarts or idle disconnects at that time: `journalctl -u "
+		       "smbd`, "
 		       "`deadtime` in smb.conf";
 	case ND_STATUS_OBJECT_PATH_NOT_FOUND:
 		return "the parent directory of the path does not exist on the share";
@@ -372,46 +386,59 @@ static bool logon_failed(const struct nd_smb_logon *l)
 }
 
 /* The first thing to do, for the status and whether the user was seen. */
+/* The first thing to do for a refused logon, by status: the text before
+ * and after the user's name (no name: the text is whole). */
+static const struct {
+	uint32_t status;
+	const char *before, *after;
+} logon_fixes[] = {
+        {ND_STATUS_ACCOUNT_DISABLED, "enable the account: `smbpasswd -e ", "` (or in AD)"},
+        {ND_STATUS_ACCOUNT_LOCKED_OUT, "reset the bad-password count: `pdbedit -z -u ",
+         "` (or unlock it in AD)"},
+        {ND_STATUS_PASSWORD_EXPIRED, "set a new password: `smbpasswd ",
+         "` (or at the client's logon)"},
+        {ND_STATUS_PASSWORD_MUST_CHANGE, "set a new password: `smbpasswd ",
+         "` (or at the client's logon)"},
+        {ND_STATUS_ACCOUNT_RESTRICTION, "look at the account's restrictions: `pdbedit -v -u ",
+         "` (logon hours, workstations, expiry)"},
+        {ND_STATUS_INVALID_LOGON_HOURS, "look at the account's logon hours: `pdbedit -v -u ", "`"},
+        {ND_STATUS_INVALID_WORKSTATION,
+         "look at the workstations the account may use: "
+         "`pdbedit -v -u ",
+         "`"},
+        {ND_STATUS_LOGON_TYPE_NOT_GRANTED, "look at the account's restrictions: `pdbedit -v -u ",
+         "`"},
+        {ND_STATUS_ACCOUNT_EXPIRED, "look at the account's expiry: `pdbedit -v -u ", "`"},
+        {ND_STATUS_NO_LOGON_SERVERS,
+         "on the server: `wbinfo --ping-dc` and `wbinfo -t` (the domain controller and the "
+         "trust)",
+         NULL},
+        {ND_STATUS_TRUSTED_RELATIONSHIP_FAILURE,
+         "on the server: `wbinfo -t` and `wbinfo --ping-dc` (the trust and the domain "
+         "controller)",
+         NULL},
+        {ND_STATUS_ACCESS_DENIED,
+         "compare what the server requires with what the client offers: `testparm -sv | grep "
+         "-E 'smb encrypt|server signing|restrict anonymous'`",
+         NULL},
+};
+
 static void logon_fix(struct nd_finding *f, uint32_t st, const char *user)
 {
 	const char *u = user[0] ? user : "USER";
 	const char *bs = strchr(u, '\\');
 	const char *name = bs ? bs + 1 : u;
-	switch (st) {
-	case ND_STATUS_ACCOUNT_DISABLED:
-		snprintf(f->fix, sizeof(f->fix), "enable the account: `smbpasswd -e %s` (or in AD)", name);
-		break;
-	case ND_STATUS_ACCOUNT_LOCKED_OUT:
-		snprintf(f->fix, sizeof(f->fix),
-		         "reset the bad-password count: `pdbedit -z -u %s` (or unlock it in AD)", name);
-		break;
-	case ND_STATUS_PASSWORD_EXPIRED:
-	case ND_STATUS_PASSWORD_MUST_CHANGE:
-		snprintf(f->fix, sizeof(f->fix), "set a new password: `smbpasswd %s` (or at the "
-		         "client's logon)", name);
-		break;
-	case ND_STATUS_ACCOUNT_RESTRICTION:
-	case ND_STATUS_INVALID_LOGON_HOURS:
-	case ND_STATUS_INVALID_WORKSTATION:
-	case ND_STATUS_LOGON_TYPE_NOT_GRANTED:
-	case ND_STATUS_ACCOUNT_EXPIRED:
-		snprintf(f->fix, sizeof(f->fix), "look at the account's restrictions: `pdbedit -v -u %s` "
-		         "(logon hours, workstations, expiry)", name);
-		break;
-	case ND_STATUS_NO_LOGON_SERVERS:
-	case ND_STATUS_TRUSTED_RELATIONSHIP_FAILURE:
-		snprintf(f->fix, sizeof(f->fix), "on the server: `wbinfo --ping-dc` and `wbinfo -t` "
-		         "(the domain controller and the trust)");
-		break;
-	case ND_STATUS_ACCESS_DENIED:
-		snprintf(f->fix, sizeof(f->fix),
-		         "compare what the server requires with what the client offers: `testparm -sv "
-		         "| grep -E 'smb encrypt|server signing|restrict anonymous'`");
-		break;
-	default:
-		snprintf(f->fix, sizeof(f->fix), "on the server: `pdbedit -L | grep -i '^%s:'` (is "
-		         "the user known?), then `smbpasswd -a %s` to set its SMB password", name, name);
-	}
+	for (size_t i = 0; i < ND_ARRAY_LEN(logon_fixes); i++)
+		if (logon_fixes[i].status == st) {
+			snprintf(f->fix, sizeof(f->fix), "%s%s%s", logon_fixes[i].before,
+			         logon_fixes[i].after ? name : "",
+			         logon_fixes[i].after ? logon_fixes[i].after : "");
+			return;
+		}
+	snprintf(f->fix, sizeof(f->fix),
+	         "on the server: `pdbedit -L | grep -i '^%s:'` (is the user known?), then "
+	         "`smbpasswd -a %s` to set its SMB password",
+	         name, name);
 }
 
 static const char *logon_meaning(uint32_t st)
@@ -491,8 +518,7 @@ static bool same_logon(const struct nd_smb_logon *a, const struct nd_smb_logon *
 }
 
 /* One finding per (server, user, status); rows of other clients add up. */
-static void logon_failure_finding(struct nd_findings *out, const struct nd_smb_results *r,
-                                  size_t i)
+static void logon_failure_finding(struct nd_findings *out, const struct nd_smb_results *r, size_t i)
 {
 	const struct nd_smb_logon *l = &r->logons[i];
 	uint64_t count = 0;
@@ -507,24 +533,28 @@ static void logon_failure_finding(struct nd_findings *out, const struct nd_smb_r
 	char st[96], cli[64], srv[64];
 	nd_addr_format(l->ip_version, l->client, cli, sizeof(cli));
 	nd_addr_format(l->ip_version, l->server, srv, sizeof(srv));
-	snprintf(f->title, sizeof(f->title), "logon of %.80s to %.46s refused: %.40s", f->subject, srv,
+	snprintf(f->title, sizeof(f->title), "logon of %.80s to %.46s refused: %.40s", f->subject,
+	         srv,
 	         nd_smb_status_name(l->status) ? nd_smb_status_name(l->status) : "unknown status");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%" PRIu64 " SESSION_SETUP%s of %s from %s%s%s%s to %s %s refused with %s: %s.",
-	         count, count == 1 ? "" : "s", logon_who(l),
-	         cli, l->workstation[0] ? " (workstation " : "", l->workstation,
+	         count, count == 1 ? "" : "s", logon_who(l), cli,
+	         l->workstation[0] ? " (workstation " : "", l->workstation,
 	         l->workstation[0] ? ")" : "", srv, count == 1 ? "was" : "were",
 	         status_text(l->status, st, sizeof(st)), logon_meaning(l->status));
 	logon_fix(f, l->status, l->user);
 	if (anonymous_logon(l)) {
 		/* Clients try anonymous logons to browse; refusing them is policy. */
 		f->severity = ND_SEV_INFO;
-		snprintf(f->fix, sizeof(f->fix), "nothing, unless anonymous access is wanted: then "
+		snprintf(f->fix, sizeof(f->fix),
+		         "nothing, unless anonymous access is wanted: then "
 		         "`restrict anonymous` and `map to guest` in smb.conf");
 	}
 	snprintf(f->advice, sizeof(f->advice),
-	         "A standalone Samba server checks its own passdb (`pdbedit -L`); a domain member asks "
-	         "the domain (`wbinfo -u`). If unknown users should get guest access instead, that is "
+	         "A standalone Samba server checks its own passdb (`pdbedit -L`); a domain member "
+	         "asks "
+	         "the domain (`wbinfo -u`). If unknown users should get guest access instead, that "
+	         "is "
 	         "`map to guest = bad user`, a security trade-off.");
 	logon_evidence(f, l, count);
 }
@@ -542,13 +572,15 @@ static void guest_finding(struct nd_findings *out, const struct nd_smb_logon *l)
 	snprintf(f->title, sizeof(f->title), "%.100s was logged on as %s", f->subject,
 	         anonymous ? "anonymous" : "guest");
 	snprintf(f->summary, sizeof(f->summary),
-	         "%" PRIu64 " logon%s of %s %s accepted as %s (SessionFlags %s): the user gets what "
+	         "%" PRIu64
+	         " logon%s of %s %s accepted as %s (SessionFlags %s): the user gets what "
 	         "guest may do, and refusals follow on shares and files.",
 	         l->count, l->count == 1 ? "" : "s", f->subject, l->count == 1 ? "was" : "were",
 	         anonymous ? "anonymous" : "guest", anonymous ? "IS_NULL" : "IS_GUEST");
-	snprintf(f->fix, sizeof(f->fix),
-	         "check `map to guest` on the server (`testparm -sv | grep 'map to guest'`) and the "
-	         "user's password (`pdbedit -L`)");
+	snprintf(
+	        f->fix, sizeof(f->fix),
+	        "check `map to guest` on the server (`testparm -sv | grep 'map to guest'`) and the "
+	        "user's password (`pdbedit -L`)");
 	f->impact.failed_ops = l->count;
 	nd_finding_evidence_str(f, "session_kind", "%s", anonymous ? "anonymous" : "guest");
 	if (l->user[0])
@@ -581,17 +613,21 @@ static void rule_logons(const struct nd_smb_results *r, struct nd_findings *out)
 static void handle_leak_text(struct nd_finding *f, const struct nd_smb_client *c, bool growing,
                              bool cut)
 {
-	snprintf(f->title, sizeof(f->title), "%.64s opens files and does not close them (%u still "
-	         "open)", f->subject, c->open_now);
+	snprintf(f->title, sizeof(f->title),
+	         "%.64s opens files and does not close them (%u still "
+	         "open)",
+	         f->subject, c->open_now);
 	snprintf(f->summary, sizeof(f->summary),
-	         "The client opened %" PRIu64 " files and closed %" PRIu64 "; %u were still open at "
+	         "The client opened %" PRIu64 " files and closed %" PRIu64
+	         "; %u were still open at "
 	         "the end%s and %" PRIu64 " were only dropped by a tree disconnect or logoff%s.",
 	         c->opened, c->closed, c->open_now, growing ? " (growing over the capture)" : "",
 	         c->closed_by_disconnect,
 	         cut ? "; the capture ended before some connections closed" : "");
-	snprintf(f->fix, sizeof(f->fix),
-	         "find the application on the client: `handle.exe -a` / Resource Monitor (Windows), "
-	         "`lsof` and /proc/fs/cifs/open_files (Linux); `smbstatus -L` on the server");
+	snprintf(
+	        f->fix, sizeof(f->fix),
+	        "find the application on the client: `handle.exe -a` / Resource Monitor (Windows), "
+	        "`lsof` and /proc/fs/cifs/open_files (Linux); `smbstatus -L` on the server");
 	snprintf(f->advice, sizeof(f->advice),
 	         "Handles dropped only by TREE_DISCONNECT or LOGOFF were never closed by the "
 	         "application; open handles hold locks and leases other clients wait on.");
@@ -671,18 +707,21 @@ static void encrypted_fix(struct nd_finding *f, uint64_t server, uint64_t known)
 {
 	if (known && server == known)
 		snprintf(f->fix, sizeof(f->fix),
-		         "the server requires encryption (`server smb encrypt = required` or a share's "
+		         "the server requires encryption (`server smb encrypt = required` or a "
+		         "share's "
 		         "`smb encrypt = required`): measure on a test share with `smb encrypt = "
 		         "desired`, or decrypt the capture in Wireshark with the session keys");
 	else if (known && !server)
 		snprintf(f->fix, sizeof(f->fix),
-		         "the client asked for encryption, or the share requires it (`smb encrypt` of "
+		         "the client asked for encryption, or the share requires it (`smb encrypt` "
+		         "of "
 		         "the share): reproduce from a client that does not request it (smbclient "
 		         "without --client-protection=encrypt), or decrypt in Wireshark");
 	else
-		snprintf(f->fix, sizeof(f->fix),
-		         "capture from the start of the session to see who asked for encryption, or "
-		         "decrypt the capture in Wireshark with the session keys");
+		snprintf(
+		        f->fix, sizeof(f->fix),
+		        "capture from the start of the session to see who asked for encryption, or "
+		        "decrypt the capture in Wireshark with the session keys");
 }
 
 static void rule_encrypted(const struct nd_smb_results *r, struct nd_findings *out)
@@ -733,8 +772,10 @@ static void rule_pending(const struct nd_smb_results *r, struct nd_findings *out
 	f->first_ts = r->first_ts;
 	f->last_ts = r->last_ts;
 	uint64_t notify = r->cmd[ND_SMB_CHANGE_NOTIFY].pending_at_end;
-	snprintf(f->title, sizeof(f->title), "%" PRIu64 " requests had no answer when the capture "
-	         "ended", total);
+	snprintf(f->title, sizeof(f->title),
+	         "%" PRIu64 " requests had no answer when the capture "
+	         "ended",
+	         total);
 	snprintf(f->summary, sizeof(f->summary),
 	         "%" PRIu64 " requests had no final response when the capture ended (%s; "
 	         "CHANGE_NOTIFY waits for changes by design)%s.",
@@ -760,18 +801,21 @@ static void rule_no_smb(const struct nd_diag_input *in, const struct nd_smb_resu
 	if (!f)
 		return;
 	if (!ct.packets) {
-		snprintf(f->title, sizeof(f->title), "the capture holds no packets: nothing was checked");
+		snprintf(f->title, sizeof(f->title),
+		         "the capture holds no packets: nothing was checked");
 		snprintf(f->summary, sizeof(f->summary), "The capture holds no packets.");
 	} else {
 		snprintf(f->title, sizeof(f->title),
 		         "no SMB traffic in the capture: only TCP was checked");
 		snprintf(f->summary, sizeof(f->summary),
-		         "The capture holds %" PRIu64 " packets and %" PRIu64 " TCP connection%s but "
+		         "The capture holds %" PRIu64 " packets and %" PRIu64
+		         " TCP connection%s but "
 		         "no SMB2/3 (TCP port 445 or 139): no SMB operation could be judged.",
 		         ct.packets, t->flows, t->flows == 1 ? "" : "s");
 	}
 	snprintf(f->fix, sizeof(f->fix),
-	         "capture the SMB traffic itself: `netdiag capture IFACE --smb` or `tcpdump -i IFACE "
+	         "capture the SMB traffic itself: `netdiag capture IFACE --smb` or `tcpdump -i "
+	         "IFACE "
 	         "-w FILE 'tcp port 445'` while the problem happens");
 	nd_finding_evidence(f, "tcp_connections", t->flows);
 	nd_finding_evidence(f, "packets", ct.packets);

@@ -77,8 +77,8 @@ static nd_ns expected_ns(const struct nd_smb_config *cfg, const struct slow_sum 
 	case ND_F_SMB_SLOW_METADATA:
 		return cfg->slow_metadata;
 	default:
-		return cfg->slow_io_base +
-		       (nd_ns)((double)s->t.worst.bytes * ND_NS_PER_SEC / (double)cfg->slow_io_rate);
+		return cfg->slow_io_base + (nd_ns)((double)s->t.worst.bytes * ND_NS_PER_SEC /
+		                                   (double)cfg->slow_io_rate);
 	}
 }
 
@@ -86,7 +86,8 @@ static bool felt(const struct nd_diag_input *in, const struct nd_smb_op_stats *t
 {
 	const struct nd_diag_config *dc = in->config;
 	nd_ns min_wait = dc && dc->slow_min_wait ? dc->slow_min_wait : DEFAULT_MIN_WAIT;
-	double frac = dc && dc->slow_min_fraction > 0 ? dc->slow_min_fraction : DEFAULT_MIN_FRACTION;
+	double frac =
+	        dc && dc->slow_min_fraction > 0 ? dc->slow_min_fraction : DEFAULT_MIN_FRACTION;
 	double want = frac * (double)t->ops;
 	uint64_t need = (uint64_t)want + ((double)(uint64_t)want < want); /* rounded up */
 	return t->slow_excess_sum >= min_wait && t->slow >= ND_MAX(need, (uint64_t)1);
@@ -130,7 +131,8 @@ static const char *where_text(enum where w)
 {
 	switch (w) {
 	case W_NETWORK:
-		return "the network: the connection lost and resent data while they were outstanding";
+		return "the network: the connection lost and resent data while they were "
+		       "outstanding";
 	case W_SERVER:
 		return "the server: it took that long to answer (service time)";
 	default:
@@ -149,28 +151,36 @@ static void connect_fix(struct nd_finding *f, const struct slow_sum *s, double r
 		char cli[64];
 		nd_addr_format(s->t.worst.ip_version, s->t.worst.client, cli, sizeof(cli));
 		snprintf(f->fix, sizeof(f->fix),
-		         "on the server: `testparm -sv | grep -E 'hostname lookups|hosts (allow|deny)'` "
-		         "and time a reverse lookup of the client: `time getent hosts %s`", cli);
+		         "on the server: `testparm -sv | grep -E 'hostname lookups|hosts "
+		         "(allow|deny)'` "
+		         "and time a reverse lookup of the client: `time getent hosts %s`",
+		         cli);
 		snprintf(f->advice, sizeof(f->advice),
 		         "%sBefore it answers NEGOTIATE, smbd only checks who connects: with "
-		         "`hostname lookups = yes` or host names in `hosts allow` it resolves the client's "
+		         "`hostname lookups = yes` or host names in `hosts allow` it resolves the "
+		         "client's "
 		         "address, and an unreachable DNS server in /etc/resolv.conf stalls every "
-		         "connection. `hostname lookups = no` (the default) or a working resolver fixes it.",
+		         "connection. `hostname lookups = no` (the default) or a working resolver "
+		         "fixes it.",
 		         timeout);
 	} else if (cmd == ND_SMB_SESSION_SETUP) {
 		snprintf(f->fix, sizeof(f->fix),
-		         "on the server: `wbinfo --ping-dc` and `getent hosts $(wbinfo --dsgetdcname "
+		         "on the server: `wbinfo --ping-dc` and `getent hosts $(wbinfo "
+		         "--dsgetdcname "
 		         "DOMAIN | head -1)`: logons wait on the domain controller");
 		snprintf(f->advice, sizeof(f->advice),
-		         "%sSlow SESSION_SETUPs are authentication: winbind reaching a domain controller, "
+		         "%sSlow SESSION_SETUPs are authentication: winbind reaching a domain "
+		         "controller, "
 		         "DNS lookups of the DC, or Kerberos clock or KDC timeouts.",
 		         timeout);
 	} else {
 		snprintf(f->fix, sizeof(f->fix),
-		         "on the server: `testparm -s --section-name=SHARE` (root preexec, an automounted "
+		         "on the server: `testparm -s --section-name=SHARE` (root preexec, an "
+		         "automounted "
 		         "or network path) and `time ls SHAREPATH`");
 		snprintf(f->advice, sizeof(f->advice),
-		         "%sTREE_CONNECT waits on the share's path (automount, a slow or network file "
+		         "%sTREE_CONNECT waits on the share's path (automount, a slow or network "
+		         "file "
 		         "system) and on `preexec`/`root preexec` scripts.",
 		         timeout);
 	}
@@ -197,8 +207,10 @@ static void server_fix(struct nd_finding *f, const struct slow_sum *s, double re
 		         "latency and utilisation)");
 		snprintf(f->advice, sizeof(f->advice),
 		         "The storage under the share, or smbd's settings, are slower than the "
-		         "network: look at the disk and file system, `strict sync`/`sync always` and "
-		         "clients asking for write-through, VFS modules (antivirus, audit), and smbd's "
+		         "network: look at the disk and file system, `strict sync`/`sync always` "
+		         "and "
+		         "clients asking for write-through, VFS modules (antivirus, audit), and "
+		         "smbd's "
 		         "CPU.");
 	}
 }
@@ -231,7 +243,8 @@ static void slow_subject(struct nd_finding *f, const char *unc, uint8_t ipv,
 {
 	char a[64];
 	if (f->kind == ND_F_SMB_SLOW_CONNECT || !unc[0])
-		snprintf(f->subject, sizeof(f->subject), "\\\\%s", nd_addr_format(ipv, server, a, sizeof(a)));
+		snprintf(f->subject, sizeof(f->subject), "\\\\%s",
+		         nd_addr_format(ipv, server, a, sizeof(a)));
 	else
 		nd_str_copy(f->subject, sizeof(f->subject), unc);
 	if (f->kind == ND_F_SMB_SLOW_CONNECT)
@@ -246,15 +259,17 @@ static void slow_title(struct nd_finding *f, const struct slow_sum *s, double re
 {
 	const struct nd_smb_op_stats *t = &s->t;
 	if (s->kind != ND_F_SMB_SLOW_CONNECT)
-		snprintf(f->title, sizeof(f->title), "%s on %.100s are slow (%" PRIu64 " of %" PRIu64 ")",
-		         class_noun(s->kind), f->subject, t->slow, t->ops);
+		snprintf(f->title, sizeof(f->title),
+		         "%s on %.100s are slow (%" PRIu64 " of %" PRIu64 ")", class_noun(s->kind),
+		         f->subject, t->slow, t->ops);
 	else if (recur > 0)
 		snprintf(f->title, sizeof(f->title),
-		         "connecting to %.100s stalls %.1f s each time in %s: a timeout", f->subject,
-		         recur, nd_smb_command_name(s->worst_cmd));
+		         "connecting to %.100s stalls %.1f s each time in %s: a timeout",
+		         f->subject, recur, nd_smb_command_name(s->worst_cmd));
 	else
-		snprintf(f->title, sizeof(f->title), "connecting to %.100s stalls in %s (up to %.1f s)",
-		         f->subject, nd_smb_command_name(s->worst_cmd), nd_ns_to_sec(t->worst.wait));
+		snprintf(f->title, sizeof(f->title),
+		         "connecting to %.100s stalls in %s (up to %.1f s)", f->subject,
+		         nd_smb_command_name(s->worst_cmd), nd_ns_to_sec(t->worst.wait));
 }
 
 static void slow_text(struct nd_finding *f, const struct slow_sum *s, enum where w, double recur)
@@ -268,7 +283,8 @@ static void slow_text(struct nd_finding *f, const struct slow_sum *s, enum where
 	         t->worst.name[0] ? " " : "", t->worst.name);
 	slow_title(f, s, recur);
 	snprintf(f->summary, sizeof(f->summary),
-	         "%" PRIu64 " of %" PRIu64 " %s on %.120s took longer than expected (%.150s); users "
+	         "%" PRIu64 " of %" PRIu64
+	         " %s on %.120s took longer than expected (%.150s); users "
 	         "waited %.3f s on them, %.3f s beyond the expected. The time went to %s: %.3f s "
 	         "moving data, %.3f s in the server. The slowest, %.200s, took %.1f ms%s.",
 	         t->slow, t->ops, class_noun(s->kind), f->subject, s->commands,
@@ -301,7 +317,8 @@ static void slow_evidence(struct nd_finding *f, const struct slow_sum *s, nd_ns 
 	nd_finding_evidence_str(f, "commands", "%s", s->commands);
 	nd_finding_evidence(f, "operations", t->ops);
 	nd_finding_evidence(f, "slow_operations", t->slow);
-	nd_finding_evidence_real(f, "slow_percent", t->ops ? 100.0 * (double)t->slow / (double)t->ops : 0);
+	nd_finding_evidence_real(f, "slow_percent",
+	                         t->ops ? 100.0 * (double)t->slow / (double)t->ops : 0);
 	nd_finding_evidence_real(f, "waited_s", nd_ns_to_sec(t->slow_wait_sum));
 	nd_finding_evidence_real(f, "excess_s", nd_ns_to_sec(t->slow_excess_sum));
 	nd_finding_evidence_real(f, "network_s", nd_ns_to_sec(t->slow_transfer_sum));
@@ -362,7 +379,8 @@ static void share_rules(const struct nd_diag_input *in, struct nd_findings *out,
 	for (size_t i = 0; i < ND_ARRAY_LEN(classes); i++) {
 		struct slow_sum s = {.kind = classes[i].kind};
 		sum_class(&s, sh->ops, ND_SMB_CLASS_METADATA, classes[i].cmd);
-		struct nd_finding *f = slow_finding(in, out, &s, sh->path, sh->ip_version, sh->server);
+		struct nd_finding *f =
+		        slow_finding(in, out, &s, sh->path, sh->ip_version, sh->server);
 		if (f && classes[i].cmd >= 0)
 			io_client_evidence(f, sh, classes[i].cmd == ND_SMB_WRITE);
 	}

@@ -10,15 +10,15 @@
 #include "diag/diag.h"
 #include "diag/rules.h"
 
-#define MAX_FLOW_FINDINGS  10 /* per rule: the worst flows; totals say the rest */
-#define LOSS_MIN_SEGMENTS  3
-#define LOSS_MIN_BYTES     1024 /* below it, a few small retries: too little to call loss */
-#define LOSS_MIN_RATE      0.005
-#define LSO_WINDOW         (5 * ND_NS_PER_SEC)
-#define ZW_MIN_CONTEXT     (100 * ND_NS_PER_MS)
-#define ZW_MIN_WARNING     ND_NS_PER_SEC
-#define ZW_MIN_FRACTION    0.05
-#define WINDOWS_LSO_CMD    "Disable-NetAdapterLso -Name \"Ethernet\""
+#define MAX_FLOW_FINDINGS 10 /* per rule: the worst flows; totals say the rest */
+#define LOSS_MIN_SEGMENTS 3
+#define LOSS_MIN_BYTES    1024 /* below it, a few small retries: too little to call loss */
+#define LOSS_MIN_RATE     0.005
+#define LSO_WINDOW        (5 * ND_NS_PER_SEC)
+#define ZW_MIN_CONTEXT    (100 * ND_NS_PER_MS)
+#define ZW_MIN_WARNING    ND_NS_PER_SEC
+#define ZW_MIN_FRACTION   0.05
+#define WINDOWS_LSO_CMD   "Disable-NetAdapterLso -Name \"Ethernet\""
 
 static void flow_scope(struct nd_finding *f, const struct nd_tcp_flow_summary *s)
 {
@@ -131,8 +131,7 @@ static void lso_drop_text(struct nd_finding *f, const struct nd_tcp_flow_summary
 	         "the receiver; transfers stall for %.3f s in all and restart.",
 	         side_name(x), snd, s->dir[x].max_segment, s->mss_used[x],
 	         (unsigned long long)real_retx(s, x), (unsigned long long)real_retx_bytes(s, x),
-	         (unsigned long long)s->dir[!x].an.duplicate_ack,
-	         nd_ns_to_sec(retx_stall(s, x)));
+	         (unsigned long long)s->dir[!x].an.duplicate_ack, nd_ns_to_sec(retx_stall(s, x)));
 	snprintf(f->fix, sizeof(f->fix),
 	         "on the sender %s: `ethtool -K IFACE tso off gso off` (Linux) or `" WINDOWS_LSO_CMD
 	         "` (Windows)",
@@ -275,7 +274,8 @@ static void storm_finding(struct nd_findings *out, const struct nd_tcp_flow_summ
 	         "A storm follows a lost segment: see the loss finding of this connection.");
 	nd_finding_evidence(f, "dup_ack_storms", storms);
 	nd_finding_evidence(f, "longest_run", s->dir[r].longest_dup_ack_run);
-	nd_finding_evidence(f, "duplicate_acks", s->dir[0].an.duplicate_ack + s->dir[1].an.duplicate_ack);
+	nd_finding_evidence(f, "duplicate_acks",
+	                    s->dir[0].an.duplicate_ack + s->dir[1].an.duplicate_ack);
 	nd_finding_evidence_real(f, "storm_s", nd_ns_to_sec(t));
 	if (!real_retx(s, 0) && !real_retx(s, 1))
 		f->severity = ND_SEV_INFO; /* nothing was lost: reordering or capture loss */
@@ -292,8 +292,7 @@ static const char *zero_window_advice(int r)
 	           "antivirus scanning the files, or a small receive buffer).";
 }
 
-static void zero_window_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s,
-                                int r)
+static void zero_window_finding(struct nd_findings *out, const struct nd_tcp_flow_summary *s, int r)
 {
 	nd_ns stall = s->zero_window_time[r], dur = s->last_ts - s->first_ts;
 	if (stall < ZW_MIN_CONTEXT)
@@ -305,8 +304,8 @@ static void zero_window_finding(struct nd_findings *out, const struct nd_tcp_flo
 	f->severity = felt ? ND_SEV_WARNING : ND_SEV_INFO;
 	char rcv[64];
 	addr_of(s, r, rcv, sizeof(rcv));
-	snprintf(f->title, sizeof(f->title), "the %s %s reads too slowly: its receive window closed",
-	         side_name(r), rcv);
+	snprintf(f->title, sizeof(f->title),
+	         "the %s %s reads too slowly: its receive window closed", side_name(r), rcv);
 	snprintf(f->summary, sizeof(f->summary),
 	         "The %s %s advertised a zero receive window %llu times; the %s could not send for "
 	         "%.3f s in all (%.1f%% of the connection's %.3f s, the longest stall %.3f s).",
@@ -333,8 +332,10 @@ static void rst_finding(struct nd_findings *out, const struct nd_tcp_flow_summar
 	int who = s->dir[0].rst ? 0 : 1;
 	char snd[64];
 	addr_of(s, who, snd, sizeof(snd));
-	snprintf(f->title, sizeof(f->title), "the %s %s reset a connection in the middle of a "
-	         "transfer", side_name(who), snd);
+	snprintf(f->title, sizeof(f->title),
+	         "the %s %s reset a connection in the middle of a "
+	         "transfer",
+	         side_name(who), snd);
 	snprintf(f->summary, sizeof(f->summary),
 	         "The connection was reset by the %s %s while data was still unacknowledged, "
 	         "without a FIN: a transfer was cut off.",
@@ -424,8 +425,8 @@ static uint64_t smb_headers_unseen(const struct nd_diag_input *in)
 	return r->headers_lost > r->pdus_recovered ? r->headers_lost - r->pdus_recovered : 0;
 }
 
-static void capture_loss_text(struct nd_finding *f, const struct nd_tcp_totals *t,
-                              uint64_t unseen, uint64_t drops, uint64_t smb_lost)
+static void capture_loss_text(struct nd_finding *f, const struct nd_tcp_totals *t, uint64_t unseen,
+                              uint64_t drops, uint64_t smb_lost)
 {
 	snprintf(f->title, sizeof(f->title), "the capture missed packets the network delivered");
 	snprintf(f->summary, sizeof(f->summary),
@@ -488,17 +489,19 @@ static void rule_artefacts(const struct nd_diag_input *in, struct nd_findings *o
 	struct nd_finding *f = nd_findings_add(out, ND_F_CAPTURE_ARTEFACTS);
 	if (!f)
 		return;
-	snprintf(f->title, sizeof(f->title), "duplicate or reordered frames from the capture itself");
+	snprintf(f->title, sizeof(f->title),
+	         "duplicate or reordered frames from the capture itself");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%llu frames are exact copies of the frame before them and %llu data segments "
 	         "were captured after the ACK that covers them; tools that do not tell these apart "
 	         "report them as retransmissions, duplicate ACKs and ACKed-unseen segments.",
 	         (unsigned long long)t->loss.duplicate_frames,
 	         (unsigned long long)t->loss.ack_before_data);
-	snprintf(f->advice, sizeof(f->advice),
-	         "Duplicates come from capturing the same traffic twice (several taps, a VM and its "
-	         "host, `-i any` with a bridge); ACK-before-data from mirror ports or offload. "
-	         "Capture on a single interface of one host to avoid them.");
+	snprintf(
+	        f->advice, sizeof(f->advice),
+	        "Duplicates come from capturing the same traffic twice (several taps, a VM and its "
+	        "host, `-i any` with a bridge); ACK-before-data from mirror ports or offload. "
+	        "Capture on a single interface of one host to avoid them.");
 	nd_finding_evidence(f, "duplicate_frames", t->loss.duplicate_frames);
 	nd_finding_evidence(f, "ack_before_data", t->loss.ack_before_data);
 }

@@ -50,8 +50,11 @@ static void evidence_value(const struct nd_evidence *e, const char *unit, char *
 static void evidence_item(const struct nd_evidence *e, char *buf, size_t n)
 {
 	static const char *const units[][2] = {
-	        {"_bits_per_s", "bit/s"}, {"_bytes", "bytes"}, {"_percent", "%"},
-	        {"_ms", "ms"},            {"_s", "s"},
+	        {"_bits_per_s", "bit/s"},
+	        {"_bytes", "bytes"},
+	        {"_percent", "%"},
+	        {"_ms", "ms"},
+	        {"_s", "s"},
 	};
 	size_t stem = strlen(e->name);
 	const char *unit = "";
@@ -101,10 +104,11 @@ static void heading(struct nd_text_out *o, const struct nd_finding *f, const cha
 {
 	char head[512];
 	bool same = strcmp(f->subject_kind, f->subject) == 0;
-	snprintf(head, sizeof(head), "%s%s%s %s%s%s (%s%s%s)%s", nd_text_sgr(o, severity_color(f->severity)),
-	         nd_severity_name(f->severity), nd_text_sgr(o, ND_SGR_RESET),
-	         nd_text_sgr(o, ND_SGR_BOLD), f->id, nd_text_sgr(o, ND_SGR_RESET), f->subject_kind,
-	         same ? "" : " ", same ? "" : f->subject, note);
+	snprintf(head, sizeof(head), "%s%s%s %s%s%s (%s%s%s)%s",
+	         nd_text_sgr(o, severity_color(f->severity)), nd_severity_name(f->severity),
+	         nd_text_sgr(o, ND_SGR_RESET), nd_text_sgr(o, ND_SGR_BOLD), f->id,
+	         nd_text_sgr(o, ND_SGR_RESET), f->subject_kind, same ? "" : " ",
+	         same ? "" : f->subject, note);
 	nd_text_wrap(o, 2, "", head);
 }
 
@@ -117,8 +121,8 @@ static void explains_lines(struct nd_text_out *o, const struct nd_findings *fs,
 		for (size_t j = 0; j < s->n_explained_by; j++)
 			if (s->explained_by[j] == c->seq) {
 				char line[512];
-				snprintf(line, sizeof(line), "%s (%s %s): %s", s->id, s->subject_kind,
-				         s->subject, s->title);
+				snprintf(line, sizeof(line), "%s (%s %s): %s", s->id,
+				         s->subject_kind, s->subject, s->title);
 				nd_text_wrap(o, 5, "explains: ", line);
 			}
 	}
@@ -169,8 +173,9 @@ static void context_line(struct nd_text_out *o, const struct nd_finding *f)
 
 static const char *status_word(enum nd_verdict_status s)
 {
-	return s == ND_VERDICT_PROBLEMS ? "PROBLEMS" : s == ND_VERDICT_INCOMPLETE ? "INCOMPLETE"
-	                                                                           : "HEALTHY";
+	return s == ND_VERDICT_PROBLEMS     ? "PROBLEMS"
+	       : s == ND_VERDICT_INCOMPLETE ? "INCOMPLETE"
+	                                    : "HEALTHY";
 }
 
 static void verdict_block(struct nd_text_out *o, const struct nd_findings *fs)
@@ -187,7 +192,8 @@ static void verdict_block(struct nd_text_out *o, const struct nd_findings *fs)
 		nd_text_wrap(o, 2, label, v->headline);
 		return;
 	}
-	nd_text_printf(o, "  %s%zu root cause%s\n", label, v->n_causes, v->n_causes == 1 ? "" : "s");
+	nd_text_printf(o, "  %s%zu root cause%s\n", label, v->n_causes,
+	               v->n_causes == 1 ? "" : "s");
 	for (size_t i = 0; i < v->n_causes && i < VERDICT_LISTED; i++) {
 		const struct nd_finding *c = &fs->items[v->causes[i]];
 		char num[16], line[400];

@@ -55,8 +55,8 @@ int nd_report_registry_markdown(FILE *out)
 	fputs("| id | role | severity | subject |\n|---|---|---|---|\n", out);
 	for (size_t k = 0; k < ND_F_COUNT; k++) {
 		const struct nd_finding_def *d = nd_finding_def(k);
-		fprintf(out, "| [`%s`](#%s) | %s | %s | %s |\n", d->id, d->id, nd_role_name(d->role),
-		        nd_severity_name(d->severity), d->subject_kind);
+		fprintf(out, "| [`%s`](#%s) | %s | %s | %s |\n", d->id, d->id,
+		        nd_role_name(d->role), nd_severity_name(d->severity), d->subject_kind);
 	}
 	for (size_t k = 0; k < ND_F_COUNT; k++) {
 		const struct nd_finding_def *d = nd_finding_def(k);
@@ -81,16 +81,21 @@ int nd_report_registry_catalog(FILE *out)
 	for (size_t k = 0; k < ND_F_COUNT; k++) {
 		const struct nd_finding_def *d = nd_finding_def(k);
 		fprintf(out,
-		        "\n-- %s\nSubject: %s\nDefined-By: netdiag\nSupport: man:netdiag-daemon(8)\n"
+		        "\n-- %s\nSubject: %s\nDefined-By: netdiag\nSupport: "
+		        "man:netdiag-daemon(8)\n"
 		        "Documentation: man:netdiag(8)\n\n"
-		        "netdiag reported the finding %s (NETDIAG_FINDING=) about @NETDIAG_SUBJECT@.\n\n"
+		        "netdiag reported the finding %s (NETDIAG_FINDING=) about "
+		        "@NETDIAG_SUBJECT@.\n\n"
 		        "@NETDIAG_SUMMARY@\n\n"
 		        "What to do: @NETDIAG_FIX@ @NETDIAG_ADVICE@\n\n"
 		        "%s\n\n"
-		        "The entry carries its role (NETDIAG_ROLE=: cause, symptom or context), the\n"
-		        "subject (NETDIAG_SHARE=, NETDIAG_PATH=, NETDIAG_IFACE=, NETDIAG_FLOW= where\n"
+		        "The entry carries its role (NETDIAG_ROLE=: cause, symptom or context), "
+		        "the\n"
+		        "subject (NETDIAG_SHARE=, NETDIAG_PATH=, NETDIAG_IFACE=, NETDIAG_FLOW= "
+		        "where\n"
 		        "they apply), the evidence (NETDIAG_EVIDENCE_*=) and how many repeats the\n"
-		        "rate limit suppressed (NETDIAG_SUPPRESSED=). `netdiag explain %s` says more.\n",
+		        "rate limit suppressed (NETDIAG_SUPPRESSED=). `netdiag explain %s` says "
+		        "more.\n",
 		        d->message_id, d->title, d->id, d->meaning, d->id);
 	}
 	return ferror(out) ? -1 : 0;
@@ -108,8 +113,8 @@ int nd_report_registry_text(FILE *out, const struct nd_finding_def *d)
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].kind == d->kind) {
-			fprintf(out, "%s  %-28s %s\n", any ? "" : "\nEvidence (JSON keys):\n", ev[i].key,
-			        ev[i].meaning);
+			fprintf(out, "%s  %-28s %s\n", any ? "" : "\nEvidence (JSON keys):\n",
+			        ev[i].key, ev[i].meaning);
 			any = true;
 		}
 	return ferror(out) ? -1 : 0;

@@ -193,16 +193,26 @@ const char *nd_smb_access_mask_format(uint32_t mask, char *buf, size_t len)
 		uint32_t bit;
 		const char *name;
 	} bits[] = {
-	        {0x00000001, "FILE_READ_DATA"},       {0x00000002, "FILE_WRITE_DATA"},
-	        {0x00000004, "FILE_APPEND_DATA"},     {0x00000008, "FILE_READ_EA"},
-	        {0x00000010, "FILE_WRITE_EA"},        {0x00000020, "FILE_EXECUTE"},
-	        {0x00000040, "FILE_DELETE_CHILD"},    {0x00000080, "FILE_READ_ATTRIBUTES"},
-	        {0x00000100, "FILE_WRITE_ATTRIBUTES"}, {0x00010000, "DELETE"},
-	        {0x00020000, "READ_CONTROL"},         {0x00040000, "WRITE_DAC"},
-	        {0x00080000, "WRITE_OWNER"},          {0x00100000, "SYNCHRONIZE"},
-	        {0x01000000, "ACCESS_SYSTEM_SECURITY"}, {0x02000000, "MAXIMUM_ALLOWED"},
-	        {0x10000000, "GENERIC_ALL"},          {0x20000000, "GENERIC_EXECUTE"},
-	        {0x40000000, "GENERIC_WRITE"},        {0x80000000, "GENERIC_READ"},
+	        {0x00000001, "FILE_READ_DATA"},
+	        {0x00000002, "FILE_WRITE_DATA"},
+	        {0x00000004, "FILE_APPEND_DATA"},
+	        {0x00000008, "FILE_READ_EA"},
+	        {0x00000010, "FILE_WRITE_EA"},
+	        {0x00000020, "FILE_EXECUTE"},
+	        {0x00000040, "FILE_DELETE_CHILD"},
+	        {0x00000080, "FILE_READ_ATTRIBUTES"},
+	        {0x00000100, "FILE_WRITE_ATTRIBUTES"},
+	        {0x00010000, "DELETE"},
+	        {0x00020000, "READ_CONTROL"},
+	        {0x00040000, "WRITE_DAC"},
+	        {0x00080000, "WRITE_OWNER"},
+	        {0x00100000, "SYNCHRONIZE"},
+	        {0x01000000, "ACCESS_SYSTEM_SECURITY"},
+	        {0x02000000, "MAXIMUM_ALLOWED"},
+	        {0x10000000, "GENERIC_ALL"},
+	        {0x20000000, "GENERIC_EXECUTE"},
+	        {0x40000000, "GENERIC_WRITE"},
+	        {0x80000000, "GENERIC_READ"},
 	};
 	size_t used = 0;
 	buf[0] = 0;
@@ -217,7 +227,8 @@ const char *nd_smb_access_mask_format(uint32_t mask, char *buf, size_t len)
 
 const char *nd_smb_disposition_name(uint32_t d)
 {
-	static const char *const names[] = {"FILE_SUPERSEDE", "FILE_OPEN", "FILE_CREATE",
-	                                    "FILE_OPEN_IF", "FILE_OVERWRITE", "FILE_OVERWRITE_IF"};
+	static const char *const names[] = {"FILE_SUPERSEDE", "FILE_OPEN",
+	                                    "FILE_CREATE",    "FILE_OPEN_IF",
+	                                    "FILE_OVERWRITE", "FILE_OVERWRITE_IF"};
 	return d < ND_ARRAY_LEN(names) ? names[d] : "unknown";
 }
