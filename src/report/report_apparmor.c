@@ -18,20 +18,9 @@ static void add(json_object *o, const char *k, json_object *v)
 	json_object_object_add(o, k, v);
 }
 
-static json_object *j_u64(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
 static json_object *j_str(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *j_time(nd_ns t)
-{
-	char buf[64];
-	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
 }
 
 static json_object *j_list(const char *s)
@@ -94,10 +83,10 @@ static json_object *share_json(const struct nd_apparmor_report *aa, const struct
 	add(o, "defined_in", j_str(s->file));
 	add(o, "line", s->line ? json_object_new_int(s->line) : NULL);
 	add(o, "profile", j_str(g->profile));
-	add(o, "denials", j_u64(g->count));
-	add(o, "distinct_denials", j_u64(g->n_denials));
-	add(o, "first", j_time(g->first_ts));
-	add(o, "last", j_time(g->last_ts));
+	add(o, "denials", nd_json_u64(g->count));
+	add(o, "distinct_denials", nd_json_u64(g->n_denials));
+	add(o, "first", nd_json_time(g->first_ts));
+	add(o, "last", nd_json_time(g->last_ts));
 	add(o, "operations", j_list(g->operations));
 	add(o, "requested_mask", j_str(g->requested));
 	add(o, "denied_mask", j_str(g->denied));
@@ -127,9 +116,9 @@ static json_object *denial_json(const struct nd_apparmor_report *aa, const struc
 	add(o, "info", j_str(d->info));
 	add(o, "share", j_str(share_name(aa, d->share)));
 	add(o, "share_user", d->share >= 0 ? j_str(aa->conf->shares[d->share].user) : NULL);
-	add(o, "count", j_u64(d->count));
-	add(o, "first", j_time(d->first_ts));
-	add(o, "last", j_time(d->last_ts));
+	add(o, "count", nd_json_u64(d->count));
+	add(o, "first", nd_json_time(d->first_ts));
+	add(o, "last", nd_json_time(d->last_ts));
 	json_object *pids = json_object_new_array();
 	for (size_t i = 0; i < d->n_pids; i++)
 		json_object_array_add(pids, json_object_new_int(d->pids[i]));
@@ -145,7 +134,7 @@ static json_object *smbconf_json(const struct nd_smbconf *c)
 	json_object *o = json_object_new_object();
 	add(o, "path", j_str(c->path));
 	add(o, "loaded", json_object_new_boolean(c->loaded));
-	add(o, "includes", j_u64(c->includes));
+	add(o, "includes", nd_json_u64(c->includes));
 	add(o, "usershare_path", j_str(c->usershare_path));
 	json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < c->n_shares; i++) {
@@ -174,12 +163,12 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 	for (size_t i = 0; i < aa->n_confinement; i++)
 		json_object_array_add(conf, confinement_json(&aa->confinement[i]));
 	add(o, "confinement", conf);
-	add(o, "entries", j_u64(aa->entries));
-	add(o, "records", j_u64(aa->records));
-	add(o, "duplicates", j_u64(aa->duplicates));
-	add(o, "skipped", j_u64(aa->skipped));
-	add(o, "not_apparmor", j_u64(aa->not_apparmor));
-	add(o, "lost_notices", j_u64(aa->lost_notices));
+	add(o, "entries", nd_json_u64(aa->entries));
+	add(o, "records", nd_json_u64(aa->records));
+	add(o, "duplicates", nd_json_u64(aa->duplicates));
+	add(o, "skipped", nd_json_u64(aa->skipped));
+	add(o, "not_apparmor", nd_json_u64(aa->not_apparmor));
+	add(o, "lost_notices", nd_json_u64(aa->lost_notices));
 	json_object *ev = json_object_new_object();
 	for (int e = ND_AA_EV_DENIED; e < ND_AA_EV_COUNT; e++) {
 		char k[16];
@@ -188,11 +177,11 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 		for (; n[i] && i + 1 < sizeof(k); i++)
 			k[i] = (char)(n[i] | 0x20);
 		k[i] = 0;
-		add(ev, k, j_u64(aa->by_event[e]));
+		add(ev, k, nd_json_u64(aa->by_event[e]));
 	}
 	add(o, "by_event", ev);
-	add(o, "first", j_time(aa->first_ts));
-	add(o, "last", j_time(aa->last_ts));
+	add(o, "first", nd_json_time(aa->first_ts));
+	add(o, "last", nd_json_time(aa->last_ts));
 	add(o, "smb_conf", aa->conf ? smbconf_json(aa->conf) : NULL);
 	json_object *shares = json_object_new_array();
 	for (size_t i = 0; i < aa->n_groups; i++)
@@ -203,7 +192,7 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 	for (size_t i = 0; i < aa->n_denials; i++)
 		json_object_array_add(den, denial_json(aa, &aa->denials[i]));
 	add(o, "denials", den);
-	add(o, "denials_not_listed", j_u64(aa->denials_dropped));
+	add(o, "denials_not_listed", nd_json_u64(aa->denials_dropped));
 	json_object *probs = json_object_new_array();
 	for (size_t i = 0; i < aa->n_problems; i++) {
 		const struct nd_aa_problem *p = &aa->problems[i];
@@ -215,7 +204,7 @@ json_object *nd_report_apparmor_json(const struct nd_apparmor_report *aa)
 		json_object_array_add(probs, x);
 	}
 	add(o, "problems", probs);
-	add(o, "problems_not_listed", j_u64(aa->problems_dropped));
+	add(o, "problems_not_listed", nd_json_u64(aa->problems_dropped));
 	return o;
 }
 

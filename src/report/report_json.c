@@ -11,29 +11,11 @@
 #include "report/report_apparmor.h"
 #include "report/report_smb.h"
 
-static json_object *j_u64(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
-static json_object *j_time(nd_ns t)
-{
-	char buf[64];
-	return t ? json_object_new_string(nd_report_time(t, buf, sizeof(buf))) : NULL;
-}
-
 /* Doubles are printed with a fixed number of decimals so that the output
  * is stable and free of binary-fraction noise. */
-static json_object *j_real(double v, int decimals)
-{
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
-}
-
 static json_object *j_duration(nd_ns a, nd_ns b)
 {
-	return j_real(a && b >= a ? nd_ns_to_sec(b - a) : 0.0, 6);
+	return nd_json_real(a && b >= a ? nd_ns_to_sec(b - a) : 0.0, 6);
 }
 
 static void add(json_object *o, const char *k, json_object *v)
@@ -52,19 +34,19 @@ static json_object *capture_file_json(const struct nd_capture_file_info *f)
 	add(o, "link_type", f->linktype >= 0 ? json_object_new_int(f->linktype) : NULL);
 	add(o, "link_type_name",
 	    f->linktype >= 0 ? json_object_new_string(f->linktype_name) : NULL);
-	add(o, "snaplen", j_u64(f->snaplen));
-	add(o, "packets", j_u64(f->packets));
-	add(o, "bytes", j_u64(f->wire_bytes));
-	add(o, "captured_bytes", j_u64(f->captured_bytes));
-	add(o, "truncated_packets", j_u64(f->truncated_packets));
-	add(o, "start", j_time(f->first_ts));
-	add(o, "end", j_time(f->last_ts));
+	add(o, "snaplen", nd_json_u64(f->snaplen));
+	add(o, "packets", nd_json_u64(f->packets));
+	add(o, "bytes", nd_json_u64(f->wire_bytes));
+	add(o, "captured_bytes", nd_json_u64(f->captured_bytes));
+	add(o, "truncated_packets", nd_json_u64(f->truncated_packets));
+	add(o, "start", nd_json_time(f->first_ts));
+	add(o, "end", nd_json_time(f->last_ts));
 	add(o, "duration_s", j_duration(f->first_ts, f->last_ts));
 	json_object *drops = NULL;
 	if (f->drops_known) {
 		drops = json_object_new_object();
-		add(drops, "interface", j_u64(f->drops_if));
-		add(drops, "kernel", j_u64(f->drops_kernel));
+		add(drops, "interface", nd_json_u64(f->drops_if));
+		add(drops, "kernel", nd_json_u64(f->drops_kernel));
 	}
 	add(o, "drops", drops);
 	add(o, "busy_poll_s",
@@ -75,22 +57,22 @@ static json_object *capture_file_json(const struct nd_capture_file_info *f)
 static json_object *decode_json(const struct nd_decode_stats *d)
 {
 	json_object *o = json_object_new_object();
-	add(o, "ipv4", j_u64(d->ipv4));
-	add(o, "ipv6", j_u64(d->ipv6));
-	add(o, "tcp", j_u64(d->tcp));
-	add(o, "udp", j_u64(d->udp));
-	add(o, "icmp", j_u64(d->icmp));
-	add(o, "other_ip_protocols", j_u64(d->other_proto));
-	add(o, "not_ip", j_u64(d->results[ND_DECODE_NOT_IP]));
-	add(o, "vlan_tagged", j_u64(d->vlan_tagged));
-	add(o, "ipv4_fragments", j_u64(d->ipv4_fragments));
-	add(o, "ipv6_fragments", j_u64(d->ipv6_fragments));
-	add(o, "ipv4_options", j_u64(d->ipv4_options));
-	add(o, "ipv6_extension_headers", j_u64(d->ipv6_ext_headers));
-	add(o, "ip_length_zero", j_u64(d->ip_len_zero));
-	add(o, "tcp_bad_options", j_u64(d->tcp_bad_options));
-	add(o, "malformed", j_u64(d->results[ND_DECODE_MALFORMED]));
-	add(o, "truncated_headers", j_u64(d->results[ND_DECODE_TRUNCATED]));
+	add(o, "ipv4", nd_json_u64(d->ipv4));
+	add(o, "ipv6", nd_json_u64(d->ipv6));
+	add(o, "tcp", nd_json_u64(d->tcp));
+	add(o, "udp", nd_json_u64(d->udp));
+	add(o, "icmp", nd_json_u64(d->icmp));
+	add(o, "other_ip_protocols", nd_json_u64(d->other_proto));
+	add(o, "not_ip", nd_json_u64(d->results[ND_DECODE_NOT_IP]));
+	add(o, "vlan_tagged", nd_json_u64(d->vlan_tagged));
+	add(o, "ipv4_fragments", nd_json_u64(d->ipv4_fragments));
+	add(o, "ipv6_fragments", nd_json_u64(d->ipv6_fragments));
+	add(o, "ipv4_options", nd_json_u64(d->ipv4_options));
+	add(o, "ipv6_extension_headers", nd_json_u64(d->ipv6_ext_headers));
+	add(o, "ip_length_zero", nd_json_u64(d->ip_len_zero));
+	add(o, "tcp_bad_options", nd_json_u64(d->tcp_bad_options));
+	add(o, "malformed", nd_json_u64(d->results[ND_DECODE_MALFORMED]));
+	add(o, "truncated_headers", nd_json_u64(d->results[ND_DECODE_TRUNCATED]));
 	return o;
 }
 
@@ -103,18 +85,18 @@ static json_object *capture_json(const struct nd_report_input *in)
 	add(o, "files", files);
 	struct nd_capture_totals t;
 	nd_capture_summary_totals(in->capture, &t);
-	add(o, "packets", j_u64(t.packets));
-	add(o, "bytes", j_u64(t.wire_bytes));
-	add(o, "captured_bytes", j_u64(t.captured_bytes));
-	add(o, "truncated_packets", j_u64(t.truncated_packets));
-	add(o, "start", j_time(t.first_ts));
-	add(o, "end", j_time(t.last_ts));
+	add(o, "packets", nd_json_u64(t.packets));
+	add(o, "bytes", nd_json_u64(t.wire_bytes));
+	add(o, "captured_bytes", nd_json_u64(t.captured_bytes));
+	add(o, "truncated_packets", nd_json_u64(t.truncated_packets));
+	add(o, "start", nd_json_time(t.first_ts));
+	add(o, "end", nd_json_time(t.last_ts));
 	add(o, "duration_s", j_duration(t.first_ts, t.last_ts));
 	json_object *drops = NULL;
 	if (t.drops_known) {
 		drops = json_object_new_object();
-		add(drops, "interface", j_u64(t.drops_if));
-		add(drops, "kernel", j_u64(t.drops_kernel));
+		add(drops, "interface", nd_json_u64(t.drops_if));
+		add(drops, "kernel", nd_json_u64(t.drops_kernel));
 	}
 	add(o, "drops", drops);
 	add(o, "partial", json_object_new_boolean(t.partial));
@@ -134,49 +116,44 @@ static json_object *endpoint_json(int v, const uint8_t addr[16], uint16_t port)
 static json_object *counts_json(const struct nd_tcp_counts *c)
 {
 	json_object *o = json_object_new_object();
-	add(o, "lost_segment", j_u64(c->lost_segment));
-	add(o, "ack_lost_segment", j_u64(c->ack_lost_segment));
-	add(o, "retransmission", j_u64(c->retransmission));
-	add(o, "fast_retransmission", j_u64(c->fast_retransmission));
-	add(o, "spurious_retransmission", j_u64(c->spurious_retransmission));
-	add(o, "out_of_order", j_u64(c->out_of_order));
-	add(o, "duplicate_ack", j_u64(c->duplicate_ack));
-	add(o, "zero_window", j_u64(c->zero_window));
-	add(o, "zero_window_probe", j_u64(c->zero_window_probe));
-	add(o, "zero_window_probe_ack", j_u64(c->zero_window_probe_ack));
-	add(o, "window_full", j_u64(c->window_full));
-	add(o, "window_update", j_u64(c->window_update));
-	add(o, "keep_alive", j_u64(c->keep_alive));
-	add(o, "keep_alive_ack", j_u64(c->keep_alive_ack));
-	add(o, "oversized_segment", j_u64(c->oversized_segment));
-	add(o, "dup_ack_storm", j_u64(c->dup_ack_storm));
-	add(o, "retransmitted_bytes", j_u64(c->retransmitted_bytes));
-	add(o, "dsack_blocks", j_u64(c->dsack_blocks));
-	add(o, "dsack_spurious", j_u64(c->dsack_spurious));
-	add(o, "real_retransmission", j_u64(nd_tcp_real_retransmissions(c)));
-	add(o, "real_retransmitted_bytes", j_u64(c->real_retransmitted_bytes));
-	add(o, "retransmitted_unacked", j_u64(c->retransmitted_unacked));
+	add(o, "lost_segment", nd_json_u64(c->lost_segment));
+	add(o, "ack_lost_segment", nd_json_u64(c->ack_lost_segment));
+	add(o, "retransmission", nd_json_u64(c->retransmission));
+	add(o, "fast_retransmission", nd_json_u64(c->fast_retransmission));
+	add(o, "spurious_retransmission", nd_json_u64(c->spurious_retransmission));
+	add(o, "out_of_order", nd_json_u64(c->out_of_order));
+	add(o, "duplicate_ack", nd_json_u64(c->duplicate_ack));
+	add(o, "zero_window", nd_json_u64(c->zero_window));
+	add(o, "zero_window_probe", nd_json_u64(c->zero_window_probe));
+	add(o, "zero_window_probe_ack", nd_json_u64(c->zero_window_probe_ack));
+	add(o, "window_full", nd_json_u64(c->window_full));
+	add(o, "window_update", nd_json_u64(c->window_update));
+	add(o, "keep_alive", nd_json_u64(c->keep_alive));
+	add(o, "keep_alive_ack", nd_json_u64(c->keep_alive_ack));
+	add(o, "oversized_segment", nd_json_u64(c->oversized_segment));
+	add(o, "dup_ack_storm", nd_json_u64(c->dup_ack_storm));
+	add(o, "retransmitted_bytes", nd_json_u64(c->retransmitted_bytes));
+	add(o, "dsack_blocks", nd_json_u64(c->dsack_blocks));
+	add(o, "dsack_spurious", nd_json_u64(c->dsack_spurious));
+	add(o, "real_retransmission", nd_json_u64(nd_tcp_real_retransmissions(c)));
+	add(o, "real_retransmitted_bytes", nd_json_u64(c->real_retransmitted_bytes));
+	add(o, "retransmitted_unacked", nd_json_u64(c->retransmitted_unacked));
 	return o;
 }
 
 static json_object *loss_json(const struct nd_tcp_loss *l)
 {
 	json_object *o = json_object_new_object();
-	add(o, "gaps", j_u64(l->gaps));
-	add(o, "gaps_network_loss", j_u64(l->gaps_retransmitted));
-	add(o, "gaps_reordered", j_u64(l->gaps_reordered));
-	add(o, "gaps_capture_loss", j_u64(l->gaps_capture));
-	add(o, "gaps_unresolved", j_u64(l->gaps_unresolved));
-	add(o, "capture_loss_bytes", j_u64(l->gap_bytes_capture));
-	add(o, "duplicate_frames", j_u64(l->duplicate_frames));
-	add(o, "ack_before_data", j_u64(l->ack_before_data));
-	add(o, "header_only_segments", j_u64(l->header_only));
+	add(o, "gaps", nd_json_u64(l->gaps));
+	add(o, "gaps_network_loss", nd_json_u64(l->gaps_retransmitted));
+	add(o, "gaps_reordered", nd_json_u64(l->gaps_reordered));
+	add(o, "gaps_capture_loss", nd_json_u64(l->gaps_capture));
+	add(o, "gaps_unresolved", nd_json_u64(l->gaps_unresolved));
+	add(o, "capture_loss_bytes", nd_json_u64(l->gap_bytes_capture));
+	add(o, "duplicate_frames", nd_json_u64(l->duplicate_frames));
+	add(o, "ack_before_data", nd_json_u64(l->ack_before_data));
+	add(o, "header_only_segments", nd_json_u64(l->header_only));
 	return o;
-}
-
-static json_object *j_ms(nd_ns v)
-{
-	return j_real(nd_ns_to_ms(v), 3);
 }
 
 static json_object *rtt_json(const struct nd_tcp_dir_summary *d)
@@ -184,13 +161,13 @@ static json_object *rtt_json(const struct nd_tcp_dir_summary *d)
 	if (!d->rtt_samples)
 		return NULL;
 	json_object *o = json_object_new_object();
-	add(o, "samples", j_u64(d->rtt_samples));
-	add(o, "min_ms", j_ms(d->rtt_min));
-	add(o, "avg_ms", j_ms(d->rtt_avg));
-	add(o, "p50_ms", j_ms(d->rtt_p50));
-	add(o, "p90_ms", j_ms(d->rtt_p90));
-	add(o, "p95_ms", j_ms(d->rtt_p95));
-	add(o, "max_ms", j_ms(d->rtt_max));
+	add(o, "samples", nd_json_u64(d->rtt_samples));
+	add(o, "min_ms", nd_json_ms(d->rtt_min));
+	add(o, "avg_ms", nd_json_ms(d->rtt_avg));
+	add(o, "p50_ms", nd_json_ms(d->rtt_p50));
+	add(o, "p90_ms", nd_json_ms(d->rtt_p90));
+	add(o, "p95_ms", nd_json_ms(d->rtt_p95));
+	add(o, "max_ms", nd_json_ms(d->rtt_max));
 	return o;
 }
 
@@ -200,23 +177,23 @@ static json_object *flow_rtt_json(const struct nd_tcp_flow_summary *s)
 	if (!s->rtt_samples)
 		return NULL;
 	json_object *o = json_object_new_object();
-	add(o, "samples", j_u64(s->rtt_samples));
-	add(o, "min_ms", j_ms(s->rtt_min));
-	add(o, "p50_ms", j_ms(s->rtt_p50));
-	add(o, "p90_ms", j_ms(s->rtt_p90));
-	add(o, "max_ms", j_ms(s->rtt_max));
+	add(o, "samples", nd_json_u64(s->rtt_samples));
+	add(o, "min_ms", nd_json_ms(s->rtt_min));
+	add(o, "p50_ms", nd_json_ms(s->rtt_p50));
+	add(o, "p90_ms", nd_json_ms(s->rtt_p90));
+	add(o, "max_ms", nd_json_ms(s->rtt_max));
 	return o;
 }
 
 static json_object *j_secs(nd_ns v)
 {
-	return j_real(nd_ns_to_sec(v), 6);
+	return nd_json_real(nd_ns_to_sec(v), 6);
 }
 
 static json_object *series_json(const struct nd_tcp_series *s)
 {
 	json_object *o = json_object_new_object();
-	add(o, "bucket_s", j_real(nd_ns_to_sec(s->width), 3));
+	add(o, "bucket_s", nd_json_real(nd_ns_to_sec(s->width), 3));
 	const char *keys[] = {"client_bytes",  "server_bytes",   "retransmissions",
 	                      "lost_segments", "duplicate_acks", "oversized_segments"};
 	json_object *arr[6];
@@ -224,12 +201,12 @@ static json_object *series_json(const struct nd_tcp_series *s)
 		arr[k] = json_object_new_array();
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct nd_tcp_series_bucket *b = &s->b[i];
-		json_object_array_add(arr[0], j_u64(b->bytes[0]));
-		json_object_array_add(arr[1], j_u64(b->bytes[1]));
-		json_object_array_add(arr[2], j_u64(b->retransmissions));
-		json_object_array_add(arr[3], j_u64(b->lost_segments));
-		json_object_array_add(arr[4], j_u64(b->duplicate_acks));
-		json_object_array_add(arr[5], j_u64(b->oversized_segments));
+		json_object_array_add(arr[0], nd_json_u64(b->bytes[0]));
+		json_object_array_add(arr[1], nd_json_u64(b->bytes[1]));
+		json_object_array_add(arr[2], nd_json_u64(b->retransmissions));
+		json_object_array_add(arr[3], nd_json_u64(b->lost_segments));
+		json_object_array_add(arr[4], nd_json_u64(b->duplicate_acks));
+		json_object_array_add(arr[5], nd_json_u64(b->oversized_segments));
 	}
 	for (int k = 0; k < 6; k++)
 		add(o, keys[k], arr[k]);
@@ -240,28 +217,28 @@ static json_object *tcp_dir_json(const struct nd_tcp_flow_summary *s, int dir)
 {
 	const struct nd_tcp_dir_summary *d = &s->dir[dir];
 	json_object *o = json_object_new_object();
-	add(o, "packets", j_u64(d->packets));
-	add(o, "payload_bytes", j_u64(d->payload_bytes));
-	add(o, "captured_payload_bytes", j_u64(d->captured_bytes));
-	add(o, "syn", j_u64(d->syn));
-	add(o, "fin", j_u64(d->fin));
-	add(o, "rst", j_u64(d->rst));
+	add(o, "packets", nd_json_u64(d->packets));
+	add(o, "payload_bytes", nd_json_u64(d->payload_bytes));
+	add(o, "captured_payload_bytes", nd_json_u64(d->captured_bytes));
+	add(o, "syn", nd_json_u64(d->syn));
+	add(o, "fin", nd_json_u64(d->fin));
+	add(o, "rst", nd_json_u64(d->rst));
 	add(o, "mss", d->mss ? json_object_new_int(d->mss) : NULL);
 	add(o, "window_scale", d->wscale >= 0 ? json_object_new_int(d->wscale) : NULL);
 	add(o, "sack_permitted", json_object_new_boolean(d->sack_permitted));
 	add(o, "timestamps", json_object_new_boolean(d->timestamps));
-	add(o, "max_segment", j_u64(d->max_segment));
-	add(o, "longest_dup_ack_run", j_u64(d->longest_dup_ack_run));
+	add(o, "max_segment", nd_json_u64(d->max_segment));
+	add(o, "longest_dup_ack_run", nd_json_u64(d->longest_dup_ack_run));
 	add(o, "analysis", counts_json(&d->an));
 	add(o, "loss", loss_json(&s->loss[dir]));
-	add(o, "mss_limit", j_u64(s->mss_used[dir]));
-	add(o, "oversized_first", j_time(s->oversized_first[dir]));
-	add(o, "oversized_last", j_time(s->oversized_last[dir]));
+	add(o, "mss_limit", nd_json_u64(s->mss_used[dir]));
+	add(o, "oversized_first", nd_json_time(s->oversized_first[dir]));
+	add(o, "oversized_last", nd_json_time(s->oversized_last[dir]));
 	add(o, "zero_window_s", j_secs(s->zero_window_time[dir]));
 	add(o, "zero_window_max_s", j_secs(s->zero_window_max[dir]));
 	add(o, "dup_ack_storm_s", j_secs(s->dup_ack_storm_time[dir]));
 	add(o, "rtt", rtt_json(d));
-	add(o, "retx_stalls", j_u64(d->retx_stalls));
+	add(o, "retx_stalls", nd_json_u64(d->retx_stalls));
 	add(o, "retx_stall_s", d->retx_stalls ? j_secs(d->retx_stall) : NULL);
 	add(o, "retx_stall_max_s", d->retx_stalls ? j_secs(d->retx_stall_max) : NULL);
 	return o;
@@ -270,18 +247,18 @@ static json_object *tcp_dir_json(const struct nd_tcp_flow_summary *s, int dir)
 static json_object *tcp_flow_json(const struct nd_tcp_flow_summary *s)
 {
 	json_object *o = json_object_new_object();
-	add(o, "id", j_u64(s->id));
+	add(o, "id", nd_json_u64(s->id));
 	add(o, "ip_version", json_object_new_int(s->ip_version));
 	add(o, "client", endpoint_json(s->ip_version, s->addr[0], s->port[0]));
 	add(o, "server", endpoint_json(s->ip_version, s->addr[1], s->port[1]));
 	add(o, "handshake_seen", json_object_new_boolean(s->handshake_seen));
-	add(o, "start", j_time(s->first_ts));
-	add(o, "end", j_time(s->last_ts));
+	add(o, "start", nd_json_time(s->first_ts));
+	add(o, "end", nd_json_time(s->last_ts));
 	add(o, "duration_s", j_duration(s->first_ts, s->last_ts));
-	add(o, "first_file", j_u64(s->first_file));
-	add(o, "first_frame", j_u64(s->first_frame));
+	add(o, "first_file", nd_json_u64(s->first_file));
+	add(o, "first_frame", nd_json_u64(s->first_frame));
 	add(o, "end_reason", json_object_new_string(nd_report_flow_end_name(s->end)));
-	add(o, "irtt_ms", s->irtt ? j_ms(s->irtt) : NULL);
+	add(o, "irtt_ms", s->irtt ? nd_json_ms(s->irtt) : NULL);
 	add(o, "rst_abort", json_object_new_boolean(s->rst_abort));
 	add(o, "rtt", flow_rtt_json(s));
 	add(o, "client_to_server", tcp_dir_json(s, 0));
@@ -294,22 +271,22 @@ static json_object *tcp_json(const struct nd_report_input *in)
 {
 	const struct nd_tcp_totals *t = nd_tcp_get_totals(in->tcp);
 	json_object *o = json_object_new_object();
-	add(o, "segments", j_u64(t->segments));
-	add(o, "payload_bytes", j_u64(t->payload_bytes));
-	add(o, "flows_total", j_u64(t->flows));
-	add(o, "flows_active_max", j_u64(t->flows_active_max));
-	add(o, "max_flows", j_u64(nd_tcp_max_flows(in->tcp)));
+	add(o, "segments", nd_json_u64(t->segments));
+	add(o, "payload_bytes", nd_json_u64(t->payload_bytes));
+	add(o, "flows_total", nd_json_u64(t->flows));
+	add(o, "flows_active_max", nd_json_u64(t->flows_active_max));
+	add(o, "max_flows", nd_json_u64(nd_tcp_max_flows(in->tcp)));
 	json_object *ev = json_object_new_object();
-	add(ev, "idle", j_u64(t->evicted_idle));
-	add(ev, "table_full", j_u64(t->evicted_table_full));
+	add(ev, "idle", nd_json_u64(t->evicted_idle));
+	add(ev, "table_full", nd_json_u64(t->evicted_table_full));
 	add(o, "evicted", ev);
-	add(o, "port_reuse", j_u64(t->port_reuse));
+	add(o, "port_reuse", nd_json_u64(t->port_reuse));
 	add(o, "totals", counts_json(&t->an));
 	add(o, "loss", loss_json(&t->loss));
-	add(o, "rtt_samples", j_u64(t->rtt_samples));
+	add(o, "rtt_samples", nd_json_u64(t->rtt_samples));
 	const struct nd_tcp_flow_summary *flows;
 	size_t n = nd_tcp_report_flows(in->tcp, &flows);
-	add(o, "flows_not_listed", j_u64(t->report_flows_dropped));
+	add(o, "flows_not_listed", nd_json_u64(t->report_flows_dropped));
 	json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, tcp_flow_json(&flows[i]));
