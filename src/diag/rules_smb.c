@@ -233,7 +233,8 @@ static void access_denied_finding(const struct nd_diag_input *in, struct nd_find
 	         g->paths[0] ? ", e.g. " : "", g->paths);
 	denied_advice(f, g, in->apparmor != NULL);
 	error_evidence(f, g, true);
-	paths_evidence(f, g);
+	if (e->cmd != ND_SMB_TREE_CONNECT) /* the share itself was refused: no paths */
+		paths_evidence(f, g);
 	create_evidence(f, e);
 }
 
@@ -614,9 +615,8 @@ static void handle_leak_text(struct nd_finding *f, const struct nd_smb_client *c
                              bool cut)
 {
 	snprintf(f->title, sizeof(f->title),
-	         "%.64s opens files and does not close them (%u still "
-	         "open)",
-	         f->subject, c->open_now);
+	         "%.64s opens files and never closes them (%" PRIu64 " of %" PRIu64 ")", f->subject,
+	         (uint64_t)c->open_now + c->closed_by_disconnect, c->opened);
 	snprintf(f->summary, sizeof(f->summary),
 	         "The client opened %" PRIu64 " files and closed %" PRIu64
 	         "; %u were still open at "
