@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "diag/diag.h"
 #include "report/report.h"
 
@@ -23,16 +24,6 @@ static void explain_usage(FILE *out)
 	        "      --markdown   the reference section of docs/findings.md\n"
 	        "      --catalog    the journal catalog (catalog/netdiag.catalog)\n"
 	        "  -h, --help       show this help\n");
-}
-
-static int list_ids(void)
-{
-	for (size_t k = 0; k < ND_F_COUNT; k++) {
-		const struct nd_finding_def *d = nd_finding_def(k);
-		printf("%-30s %-8s %-7s %s\n", d->id, nd_role_name(d->role),
-		       nd_severity_name(d->severity), d->title);
-	}
-	return ND_EXIT_OK;
 }
 
 static int print_json(void)
@@ -72,13 +63,15 @@ int nd_cmd_explain(int argc, char **argv)
 			return ND_EXIT_USAGE;
 		}
 	}
+	struct nd_cli_output out = {0};
+	struct nd_report_options ro = nd_cli_report_options(&out);
 	if (optind >= argc)
-		return list_ids();
+		return nd_report_registry_list(stdout, &ro) ? ND_EXIT_USAGE : ND_EXIT_OK;
 	const struct nd_finding_def *d = nd_finding_def_by_id(argv[optind]);
 	if (!d) {
 		fprintf(stderr, "netdiag explain: no finding '%s' (netdiag explain lists them)\n",
 		        argv[optind]);
 		return ND_EXIT_USAGE;
 	}
-	return nd_report_registry_text(stdout, d) ? ND_EXIT_USAGE : ND_EXIT_OK;
+	return nd_report_registry_text(stdout, &ro, d) ? ND_EXIT_USAGE : ND_EXIT_OK;
 }

@@ -53,10 +53,13 @@ json_object *nd_report_verdict_json(const struct nd_findings *fs);
 
 /* The finding registry for people and tools (report_registry.c): the
  * reference section of docs/findings.md, the journal catalog, one finding
- * as text, and all of it as JSON. 0 or -1 on a write error. */
+ * and the list of ids as text fitted to opt's width, and all of it as JSON.
+ * 0 or -1 on a write error. */
 int nd_report_registry_markdown(FILE *out);
 int nd_report_registry_catalog(FILE *out);
-int nd_report_registry_text(FILE *out, const struct nd_finding_def *def);
+int nd_report_registry_text(FILE *out, const struct nd_report_options *opt,
+                            const struct nd_finding_def *def);
+int nd_report_registry_list(FILE *out, const struct nd_report_options *opt);
 json_object *nd_report_registry_json(void);
 
 /* "2026-11-23T17:52:02.123456Z" (UTC, microseconds); "" for 0. */

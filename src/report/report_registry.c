@@ -101,23 +101,43 @@ int nd_report_registry_catalog(FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
-int nd_report_registry_text(FILE *out, const struct nd_finding_def *d)
+int nd_report_registry_text(FILE *out, const struct nd_report_options *opt,
+                            const struct nd_finding_def *d)
 {
-	fprintf(out, "%s: %s\n\n%s\n\nRole: %s. Subject: %s.%s\nSeverity: %s.\n", d->id, d->title,
-	        d->meaning, role_words(d->role), d->subject_kind,
-	        d->incomplete ? " Makes the verdict incomplete." : "", d->severity_rule);
-	fprintf(out, "Journal: MESSAGE_ID=%s (journalctl MESSAGE_ID=%s).\n", d->message_id,
-	        d->message_id);
+	struct nd_text_out o = nd_text_out_make(out, opt);
+	nd_text_wrapf(&o, 0, "", "%s: %s", d->id, d->title);
+	nd_text_printf(&o, "\n");
+	nd_text_wrap(&o, 0, "", d->meaning);
+	nd_text_printf(&o, "\n");
+	nd_text_wrapf(&o, 0, "Role: ", "%s. Subject: %s.%s", role_words(d->role), d->subject_kind,
+	              d->incomplete ? " Makes the verdict incomplete." : "");
+	nd_text_wrap(&o, 0, "Severity: ", d->severity_rule);
+	nd_text_wrapf(&o, 0, "Journal: ", "MESSAGE_ID=%s (journalctl MESSAGE_ID=%s)", d->message_id,
+	              d->message_id);
 	const struct nd_evidence_def *ev;
 	size_t n = nd_evidence_defs(&ev);
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].kind == d->kind) {
-			fprintf(out, "%s  %-28s %s\n", any ? "" : "\nEvidence (JSON keys):\n",
-			        ev[i].key, ev[i].meaning);
+			if (!any)
+				nd_text_printf(&o, "\nEvidence (JSON keys):\n");
 			any = true;
+			nd_text_wrap_hang(&o, 2, 6, "", ev[i].key);
+			nd_text_wrap(&o, 6, "", ev[i].meaning);
 		}
-	return ferror(out) ? -1 : 0;
+	return o.err || ferror(out) ? -1 : 0;
+}
+
+int nd_report_registry_list(FILE *out, const struct nd_report_options *opt)
+{
+	struct nd_text_out o = nd_text_out_make(out, opt);
+	for (size_t k = 0; k < ND_F_COUNT; k++) {
+		const struct nd_finding_def *d = nd_finding_def(k);
+		nd_text_wrapf(&o, 0, "", "%s (%s, %s)", d->id, nd_role_name(d->role),
+		              nd_severity_name(d->severity));
+		nd_text_wrap(&o, 4, "", d->title);
+	}
+	return o.err || ferror(out) ? -1 : 0;
 }
 
 json_object *nd_report_registry_json(void)

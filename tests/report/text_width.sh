@@ -125,9 +125,17 @@ if ! awk 'length($0) > 60 { long = 1 } END { exit !long }' "$tmp/tty-70.txt"; th
 fi
 
 # ---- --help texts are fixed: 80 columns ----
-for cmd in "" analyze capture offload apparmor daemon; do
+for cmd in "" analyze capture offload apparmor daemon explain; do
 	"$netdiag" $cmd --help >"$tmp/help.txt" 2>&1
 	check_width "netdiag $cmd --help" 80 "$tmp/help.txt"
+done
+
+# ---- netdiag explain: the list and every finding ----
+COLUMNS=80 "$netdiag" explain >"$tmp/explain.txt" 2>&1
+check_width "netdiag explain" 80 "$tmp/explain.txt"
+for id in $(grep -v '^ ' "$tmp/explain.txt" | cut -d' ' -f1); do
+	COLUMNS=80 "$netdiag" explain "$id" >"$tmp/explain-id.txt" 2>&1
+	check_width "netdiag explain $id" 80 "$tmp/explain-id.txt"
 done
 
 # ---- netdiag offload ----
