@@ -71,13 +71,14 @@ static int parse_args(int argc, char **argv, struct offload_opts *o, int *first)
 		case 'h':
 			offload_usage(stdout);
 			return 1;
-		default:
+		default: {
 			int r = nd_cli_output_option(c, optarg, &o->out);
 			if (r > 0)
 				break;
 			if (r == 0)
 				fprintf(stderr, "netdiag offload: try 'netdiag offload --help'\n");
 			return -1;
+		}
 		}
 	}
 	if (o->all && optind < argc) {

@@ -125,6 +125,7 @@ void nd_text_section(struct nd_text_out *o, const char *title)
 	               nd_text_sgr(o, ND_SGR_RESET));
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
