@@ -293,10 +293,32 @@ static void slow_text(struct nd_finding *f, const struct slow_sum *s, enum where
 	         nd_ns_to_ms(t->worst.wait), rec);
 }
 
+/* The client's share of a slow copy: one request at a time (each waits for
+ * the previous answer, so throughput is size / latency) and pauses between
+ * requests. Added to the summary when it matters. */
+static void client_text(struct nd_finding *f, const struct nd_smb_io_stats *io, double depth,
+                        nd_ns idle, nd_ns span)
+{
+	size_t l = strlen(f->summary);
+	/* a handful of requests in a row says nothing about a client's habit */
+	if (io->ops >= 8 && depth > 0 && depth < 1.2 && l + 1 < sizeof(f->summary))
+		l += (size_t)snprintf(f->summary + l, sizeof(f->summary) - l,
+		                      " The client kept one request in flight at a time (queue "
+		                      "depth %.1f): each waited for the one before.",
+		                      depth);
+	if (span > 0 && (double)idle >= 0.2 * (double)span && l + 1 < sizeof(f->summary))
+		snprintf(f->summary + l, sizeof(f->summary) - l,
+		         " The client itself sent nothing for %.3f s between requests (%.0f%% of "
+		         "the "
+		         "transfer).",
+		         nd_ns_to_sec(idle), 100.0 * (double)idle / (double)span);
+}
+
 static void io_client_evidence(struct nd_finding *f, const struct nd_smb_share *sh, bool write)
 {
 	const struct nd_smb_io_stats *io = write ? &sh->write_io : &sh->read_io;
 	nd_ns span = io->last_ts > io->first_ts ? io->last_ts - io->first_ts : 0;
+	double depth = io->inflight_n ? (double)io->inflight_sum / (double)io->inflight_n : 0.0;
 	if (span > 0)
 		nd_finding_evidence_real(f, "throughput_bits_per_s",
 		                         8.0 * (double)io->bytes / nd_ns_to_sec(span));
@@ -304,10 +326,10 @@ static void io_client_evidence(struct nd_finding *f, const struct nd_smb_share *
 		nd_finding_evidence_null(f, "throughput_bits_per_s");
 	nd_finding_evidence_real(f, "client_idle_s", nd_ns_to_sec(sh->io_idle_ns));
 	if (io->inflight_n)
-		nd_finding_evidence_real(f, "queue_depth_avg",
-		                         (double)io->inflight_sum / (double)io->inflight_n);
+		nd_finding_evidence_real(f, "queue_depth_avg", depth);
 	else
 		nd_finding_evidence_null(f, "queue_depth_avg");
+	client_text(f, io, depth, sh->io_idle_ns, span);
 }
 
 static void slow_evidence(struct nd_finding *f, const struct slow_sum *s, nd_ns expected,
