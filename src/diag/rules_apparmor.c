@@ -2,51 +2,13 @@
 /* AppArmor rules: denials grouped per share and profile, and the join of
  * the capture's STATUS_ACCESS_DENIED with the journal's denials. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "diag/rules_apparmor.h"
-
-static const char *fmt_time(nd_ns t, char *buf, size_t n)
-{
-	time_t s = (time_t)(t / ND_NS_PER_SEC);
-	struct tm tm;
-	if (!t || !gmtime_r(&s, &tm)) {
-		snprintf(buf, n, "?");
-		return buf;
-	}
-	char d[32];
-	strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%s.%03dZ", d, (int)((t % ND_NS_PER_SEC) / ND_NS_PER_MS));
-	return buf;
-}
-
-/* Appends to a bounded string. */
-static void cat(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void cat(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t l = strlen(buf);
-	if (l + 1 >= n)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + l, n - l, fmt, ap);
-	va_end(ap);
-}
-
-/* snprintf into a fixed field: cut when too long, by design. */
-static void setf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void setf(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-}
+#include "diag/rules_text.h"
 
 static void share_subject(const struct nd_smbconf_share *s, char *buf, size_t n)
 {
@@ -98,41 +60,47 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 	if (in_share) {
 		const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
 		share_subject(s, f->subject, sizeof(f->subject));
-		setf(f->summary, sizeof(f->summary),
-		     "AppArmor profile %s denied %" PRIu64 " access%s under share [%s] (%s): %s "
-		     "(%s; requested %s, denied %s; pid %s)",
-		     prof, g->count, g->count == 1 ? "" : "es", f->subject,
-		     s->pattern ? s->glob : nd_smbconf_share_dir(s), g->paths ? g->paths : "",
-		     g->operations ? g->operations : "", g->requested ? g->requested : "-",
-		     g->denied ? g->denied : "-", g->pids ? g->pids : "?");
-		setf(f->advice, sizeof(f->advice),
-		     "The rule lets profile %s use the share; loading the local override keeps it "
-		     "across package updates.%s",
-		     prof, origin_note(s));
+		nd_rules_setf(
+		        f->summary, sizeof(f->summary),
+		        "AppArmor profile %s denied %" PRIu64 " access%s under share [%s] (%s): %s "
+		        "(%s; requested %s, denied %s; pid %s)",
+		        prof, g->count, g->count == 1 ? "" : "es", f->subject,
+		        s->pattern ? s->glob : nd_smbconf_share_dir(s), g->paths ? g->paths : "",
+		        g->operations ? g->operations : "", g->requested ? g->requested : "-",
+		        g->denied ? g->denied : "-", g->pids ? g->pids : "?");
+		nd_rules_setf(f->advice, sizeof(f->advice),
+		              "The rule lets profile %s use the share; loading the local override "
+		              "keeps it "
+		              "across package updates.%s",
+		              prof, origin_note(s));
 	} else {
 		nd_str_copy(f->subject, sizeof(f->subject), prof);
-		setf(f->summary, sizeof(f->summary),
-		     "AppArmor profile %s denied %" PRIu64 " operation%s outside every share: %s "
-		     "(%s; pid %s)",
-		     prof, g->count, g->count == 1 ? "" : "s", g->paths ? g->paths : "",
-		     g->operations ? g->operations : "", g->pids ? g->pids : "?");
-		setf(f->advice, sizeof(f->advice),
-		     "If %s needs this access, add the rule%s to %s and load it with `%s`:", prof,
-		     g->n_denials == 1 ? "" : "s", g->fix.local_file, g->fix.reload);
+		nd_rules_setf(f->summary, sizeof(f->summary),
+		              "AppArmor profile %s denied %" PRIu64
+		              " operation%s outside every share: %s "
+		              "(%s; pid %s)",
+		              prof, g->count, g->count == 1 ? "" : "s", g->paths ? g->paths : "",
+		              g->operations ? g->operations : "", g->pids ? g->pids : "?");
+		nd_rules_setf(
+		        f->advice, sizeof(f->advice),
+		        "If %s needs this access, add the rule%s to %s and load it with `%s`:",
+		        prof, g->n_denials == 1 ? "" : "s", g->fix.local_file, g->fix.reload);
 		size_t shown = 0;
 		for (size_t i = 0; i < aa->n_denials && shown < 4; i++) {
 			const struct nd_aa_denial *d = &aa->denials[i];
 			if (d->share != -1 || !d->rule ||
 			    strcmp(d->profile ? d->profile : "", prof))
 				continue;
-			cat(f->advice, sizeof(f->advice), " `%s`", d->rule);
+			nd_rules_cat(f->advice, sizeof(f->advice), " `%s`", d->rule);
 			shown++;
 		}
 		if (g->n_denials > shown)
-			cat(f->advice, sizeof(f->advice), " (and %zu more)", g->n_denials - shown);
-		cat(f->advice, sizeof(f->advice),
-		    ". If it does not, the denial is noise only: a `deny` rule for it in the same "
-		    "file silences it.");
+			nd_rules_cat(f->advice, sizeof(f->advice), " (and %zu more)",
+			             g->n_denials - shown);
+		nd_rules_cat(f->advice, sizeof(f->advice),
+		             ". If it does not, the denial is noise only: a `deny` rule for it in "
+		             "the same "
+		             "file silences it.");
 	}
 	if (in_share) {
 		snprintf(f->title, sizeof(f->title), "AppArmor profile %.60s blocks share [%.90s]",
@@ -178,12 +146,6 @@ static bool under(const char *p, const char *dir)
 	if (l == 1 && dir[0] == '/')
 		return p[0] == '/';
 	return !strncmp(p, dir, l) && (p[l] == 0 || p[l] == '/');
-}
-
-static const char *share_name_of(const char *unc)
-{
-	const char *s = strrchr(unc, '\\');
-	return s ? s + 1 : unc;
 }
 
 struct join {
@@ -242,28 +204,6 @@ static void mask_union(char *m, size_t n, const char *add)
 	}
 }
 
-static bool list_has(const char *list, const char *item)
-{
-	size_t il = strlen(item);
-	for (const char *p = list; (p = strstr(p, item)); p += il)
-		if ((p == list || (p >= list + 2 && p[-2] == ',' && p[-1] == ' ')) &&
-		    (p[il] == 0 || p[il] == ','))
-			return true;
-	return false;
-}
-
-static void list_cat(char *list, size_t n, const char *item)
-{
-	if (!item || !*item || list_has(list, item))
-		return;
-	if (strlen(list) + strlen(item) + 8 >= n) {
-		if (!strstr(list, ", ..."))
-			cat(list, n, ", ...");
-		return;
-	}
-	cat(list, n, "%s%s", list[0] ? ", " : "", item);
-}
-
 /* SMB path (backslashes) joined to the share directory. */
 static void smb_target(const char *dir, const char *smbpath, char *out, size_t n)
 {
@@ -318,7 +258,7 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 		const struct nd_smb_error *e = &res->errors[i];
 		if (e->status != ND_STATUS_ACCESS_DENIED || !e->share[0])
 			continue;
-		long si = nd_smbconf_find_share(aa->conf, share_name_of(e->share));
+		long si = nd_smbconf_find_share(aa->conf, nd_rules_share_name(e->share));
 		if (si < 0)
 			continue;
 		const struct nd_smbconf_share *s = &aa->conf->shares[si];
@@ -363,11 +303,11 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 				j->errs[j->n_errs++] = i;
 				char fr[32], req[300];
 				snprintf(fr, sizeof(fr), "%" PRIu64, e->first_frame);
-				list_cat(j->frames, sizeof(j->frames), fr);
+				nd_rules_list_add_once(j->frames, sizeof(j->frames), fr);
 				snprintf(req, sizeof(req), "%s%s%s (frame %" PRIu64 ")",
 				         nd_smb_command_name(e->cmd), e->path[0] ? " " : "",
 				         e->path, e->first_frame);
-				list_cat(j->requests, sizeof(j->requests), req);
+				nd_rules_list_add_once(j->requests, sizeof(j->requests), req);
 				j->smb_errors += e->count;
 				if (!j->first_frame || e->first_frame < j->first_frame)
 					j->first_frame = e->first_frame;
@@ -382,8 +322,8 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 				j->aa_first = ev->ts;
 			if (ev->ts > j->aa_last)
 				j->aa_last = ev->ts;
-			list_cat(j->paths, sizeof(j->paths), d->path);
-			list_cat(j->ops, sizeof(j->ops), d->operation);
+			nd_rules_list_add_once(j->paths, sizeof(j->paths), d->path);
+			nd_rules_list_add_once(j->ops, sizeof(j->ops), d->operation);
 			mask_union(j->masks, sizeof(j->masks), d->denied);
 			int rank = target[0] ? rank_match(d->path, target) : 1;
 			if (rank > j->match_rank) {
@@ -413,19 +353,22 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 		struct nd_aa_fix fix;
 		nd_aa_fix_share(j->profile, dir, s->pattern, j->masks, &fix);
 		char t1[40], t2[40];
-		fmt_time(j->aa_first, t1, sizeof(t1));
-		fmt_time(j->aa_last, t2, sizeof(t2));
-		setf(f->summary, sizeof(f->summary),
-		     "STATUS_ACCESS_DENIED on %s [%s] (%s) comes from AppArmor: profile %s "
-		     "denied %s under the share path %s (%s, denied %s; %" PRIu64
-		     " journal record%s %s%s%s)",
-		     j->unc, f->subject, j->requests, j->profile, j->denied_path, dir, j->ops,
-		     j->masks[0] ? j->masks : "-", j->aa_events, j->aa_events == 1 ? "" : "s", t1,
-		     strcmp(t1, t2) ? " to " : "", strcmp(t1, t2) ? t2 : "");
-		setf(f->advice, sizeof(f->advice),
-		     "File permissions are not the cause: profile %s refused the access before the "
-		     "file system was asked. The rule lets it use share [%s].%s Denied paths: %s.",
-		     j->profile, s->name, origin_note(s), j->paths);
+		nd_rules_time_ms(j->aa_first, t1, sizeof(t1));
+		nd_rules_time_ms(j->aa_last, t2, sizeof(t2));
+		nd_rules_setf(
+		        f->summary, sizeof(f->summary),
+		        "STATUS_ACCESS_DENIED on %s [%s] (%s) comes from AppArmor: profile %s "
+		        "denied %s under the share path %s (%s, denied %s; %" PRIu64
+		        " journal record%s %s%s%s)",
+		        j->unc, f->subject, j->requests, j->profile, j->denied_path, dir, j->ops,
+		        j->masks[0] ? j->masks : "-", j->aa_events, j->aa_events == 1 ? "" : "s",
+		        t1, strcmp(t1, t2) ? " to " : "", strcmp(t1, t2) ? t2 : "");
+		nd_rules_setf(f->advice, sizeof(f->advice),
+		              "File permissions are not the cause: profile %s refused the access "
+		              "before the "
+		              "file system was asked. The rule lets it use share [%s].%s Denied "
+		              "paths: %s.",
+		              j->profile, s->name, origin_note(s), j->paths);
 		snprintf(f->title, sizeof(f->title),
 		         "AppArmor profile %.60s, not file permissions, refuses share [%.80s]",
 		         j->profile, s->name);

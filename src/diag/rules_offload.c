@@ -8,25 +8,11 @@
 
 #include "diag/diag.h"
 #include "diag/rules_offload.h"
+#include "diag/rules_text.h"
 
 #define WINDOWS_LSO                                                                                \
 	"`Disable-NetAdapterLso -Name \"Ethernet\"` (or set Large Send Offload v2 (IPv4/IPv6) to " \
 	"Disabled in the adapter's advanced properties)"
-
-/* Appends ", name" (or "name" first) to buf. */
-static void list_add(char *buf, size_t len, const char *name)
-{
-	size_t l = strlen(buf);
-	if (l + 1 < len)
-		snprintf(buf + l, len - l, "%s%s", l ? ", " : "", name);
-}
-
-static void cmd_add(char *buf, size_t len, const char *name, const char *val)
-{
-	size_t l = strlen(buf);
-	if (l + 1 < len)
-		snprintf(buf + l, len - l, " %s %s", name, val);
-}
 
 static const struct nd_offload_iface *find_ifindex(const struct nd_offload_iface *ifs, size_t n,
                                                    int ifindex)
@@ -70,8 +56,9 @@ static void explain(const struct nd_offload_iface *ifs, size_t n,
 	char tmp[160];
 	if (needs_sg(feat) && !sg) {
 		if (!strstr(why, "scatter-gather"))
-			list_add(why, why_len,
-			         "tx-scatter-gather (sg) is off and segmentation needs it");
+			nd_rules_list_add(
+			        why, why_len,
+			        "tx-scatter-gather (sg) is off and segmentation needs it");
 		if (nd_offload_is_bridge(ifc)) {
 			/* A bridge has sg when any port has it. */
 			for (size_t p = 0; p < ifc->n_ports; p++) {
@@ -84,7 +71,7 @@ static void explain(const struct nd_offload_iface *ifs, size_t n,
 					if (f && !f->fixed) {
 						snprintf(tmp, sizeof(tmp), "`ethtool -K %s sg on`",
 						         port->name);
-						list_add(fix, fix_len, tmp);
+						nd_rules_list_add(fix, fix_len, tmp);
 					}
 				}
 			}
@@ -94,29 +81,29 @@ static void explain(const struct nd_offload_iface *ifs, size_t n,
 			        nd_offload_find(ifc, "tx-scatter-gather");
 			snprintf(tmp, sizeof(tmp), "`ethtool -K %s sg on`", ifc->name);
 			if (f && !f->fixed && !strstr(fix, tmp))
-				list_add(fix, fix_len, tmp);
+				nd_rules_list_add(fix, fix_len, tmp);
 		}
 		return;
 	}
 	if (!strcmp(feat, "tx-tcp-segmentation") && !csum4) {
-		list_add(why, why_len, "IPv4 TX checksumming is off and TSO needs it");
+		nd_rules_list_add(why, why_len, "IPv4 TX checksumming is off and TSO needs it");
 		return;
 	}
 	if (!strcmp(feat, "tx-tcp6-segmentation") && !csum6) {
-		list_add(why, why_len, "IPv6 TX checksumming is off and TSO6 needs it");
+		nd_rules_list_add(why, why_len, "IPv6 TX checksumming is off and TSO6 needs it");
 		return;
 	}
 	if (!strcmp(feat, "rx-gro-hw") && !nd_offload_on(ifc, "rx-checksum")) {
-		list_add(why, why_len, "rx-checksum is off and hardware GRO needs it");
+		nd_rules_list_add(why, why_len, "rx-checksum is off and hardware GRO needs it");
 		return;
 	}
 	if (!strcmp(feat, "rx-lro") && nd_offload_on(ifc, "rx-gro-hw")) {
-		list_add(why, why_len, "hardware GRO is on, which excludes LRO");
+		nd_rules_list_add(why, why_len, "hardware GRO is on, which excludes LRO");
 		return;
 	}
 	if (nd_offload_is_bridge(ifc)) {
 		snprintf(tmp, sizeof(tmp), "%s is missing on the bridge's ports", feat);
-		list_add(why, why_len, tmp);
+		nd_rules_list_add(why, why_len, tmp);
 		return;
 	}
 }
@@ -141,8 +128,8 @@ static void rule_requested_not_active(const struct nd_offload_iface *ifs, size_t
 			seg++;
 		if (!is_tun || !tun_negotiated(f->name))
 			only_negotiated = false;
-		list_add(names, sizeof(names), f->name);
-		cmd_add(off_cmd, sizeof(off_cmd), f->name, "off");
+		nd_rules_list_add(names, sizeof(names), f->name);
+		nd_rules_cat(off_cmd, sizeof(off_cmd), " %s off", f->name);
 		explain(ifs, n, ifc, f->name, why, sizeof(why), fix, sizeof(fix), &sg_port_fix);
 	}
 	if (!count)
@@ -154,8 +141,9 @@ static void rule_requested_not_active(const struct nd_offload_iface *ifs, size_t
 	f->severity = sev;
 	nd_str_copy(f->subject, sizeof(f->subject), ifc->name);
 	if (is_tun && only_negotiated)
-		list_add(why, sizeof(why),
-		         "the program that owns this tap (QEMU/virtio) has not enabled them");
+		nd_rules_list_add(
+		        why, sizeof(why),
+		        "the program that owns this tap (QEMU/virtio) has not enabled them");
 	snprintf(f->summary, sizeof(f->summary),
 	         "%s (%s): the kernel keeps %s off although %s requested on (`ethtool -k %s` "
 	         "shows 'off [requested on]')%s%s",
@@ -214,10 +202,10 @@ static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
 		hi = ND_MAX(hi, port->mtu);
 		char item[64];
 		snprintf(item, sizeof(item), "%s %u", port->name, port->mtu);
-		list_add(list, sizeof(list), item);
+		nd_rules_list_add(list, sizeof(list), item);
 		if (port->mtu < br->mtu) {
 			smaller++;
-			list_add(small, sizeof(small), port->name);
+			nd_rules_list_add(small, sizeof(small), port->name);
 		}
 	}
 	if (!known || (lo == hi && !smaller))
@@ -229,7 +217,7 @@ static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
 		if (port && port->mtu != target) {
 			char c[96];
 			snprintf(c, sizeof(c), "`ip link set dev %s mtu %u`", port->name, target);
-			list_add(cmds, sizeof(cmds), c);
+			nd_rules_list_add(cmds, sizeof(cmds), c);
 		}
 	}
 	struct nd_finding *f = nd_findings_add(out, ND_F_OFFLOAD_BRIDGE_MTU);
@@ -339,11 +327,11 @@ bool nd_rules_offload_tso_loss(const struct nd_offload_iface *ifc, bool capture_
 	nd_str_copy(f->subject, sizeof(f->subject), ifc->name);
 	char on[96] = "";
 	if (c.tso)
-		list_add(on, sizeof(on), "tx-tcp-segmentation");
+		nd_rules_list_add(on, sizeof(on), "tx-tcp-segmentation");
 	if (c.tso6)
-		list_add(on, sizeof(on), "tx-tcp6-segmentation");
+		nd_rules_list_add(on, sizeof(on), "tx-tcp6-segmentation");
 	if (c.gso)
-		list_add(on, sizeof(on), "tx-generic-segmentation");
+		nd_rules_list_add(on, sizeof(on), "tx-generic-segmentation");
 	snprintf(
 	        f->summary, sizeof(f->summary),
 	        "%s sends with segmentation offload on (%s) and the capture on this host shows its "
