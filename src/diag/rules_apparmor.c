@@ -46,6 +46,74 @@ static const char *origin_note(const struct nd_smbconf_share *s)
 	       "local override is the lasting fix.";
 }
 
+/* apparmor.share_denied's text: the share's rule is the fix. */
+static void group_share_text(const struct nd_apparmor_report *aa, const struct nd_aa_group *g,
+                             const char *prof, struct nd_finding *f)
+{
+	const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
+	share_subject(s, f->subject, sizeof(f->subject));
+	nd_rules_setf(f->summary, sizeof(f->summary),
+	              "AppArmor profile %s denied %" PRIu64 " access%s under share [%s] (%s): %s "
+	              "(%s; requested %s, denied %s; pid %s)",
+	              prof, g->count, g->count == 1 ? "" : "es", f->subject,
+	              s->pattern ? s->glob : nd_smbconf_share_dir(s), g->paths ? g->paths : "",
+	              g->operations ? g->operations : "", g->requested ? g->requested : "-",
+	              g->denied ? g->denied : "-", g->pids ? g->pids : "?");
+	nd_rules_setf(f->advice, sizeof(f->advice),
+	              "The rule lets profile %s use the share; loading the local override keeps it "
+	              "across package updates.%s",
+	              prof, origin_note(s));
+	snprintf(f->title, sizeof(f->title), "AppArmor profile %.60s blocks share [%.90s]", prof,
+	         f->subject);
+	snprintf(f->fix, sizeof(f->fix), "add `%.250s` to %.120s, then `%.120s`", g->fix.rule,
+	         g->fix.local_file, g->fix.reload);
+	nd_str_copy(f->scope.share, sizeof(f->scope.share), f->subject);
+}
+
+/* Appends the rules of prof's first four denials outside every share to the
+ * advice: a few to copy, the count of the rest. */
+static void outside_rules(const struct nd_apparmor_report *aa, const struct nd_aa_group *g,
+                          const char *prof, struct nd_finding *f)
+{
+	size_t shown = 0;
+	for (size_t i = 0; i < aa->n_denials && shown < 4; i++) {
+		const struct nd_aa_denial *d = &aa->denials[i];
+		if (d->share != -1 || !d->rule || strcmp(d->profile ? d->profile : "", prof))
+			continue;
+		nd_rules_cat(f->advice, sizeof(f->advice), " `%s`", d->rule);
+		shown++;
+	}
+	if (g->n_denials > shown)
+		nd_rules_cat(f->advice, sizeof(f->advice), " (and %zu more)", g->n_denials - shown);
+}
+
+/* apparmor.denied's text: whether the access is wanted is the user's call,
+ * so the fix offers the rules and the way to silence them both. */
+static void group_outside_text(const struct nd_apparmor_report *aa, const struct nd_aa_group *g,
+                               const char *prof, struct nd_finding *f)
+{
+	nd_str_copy(f->subject, sizeof(f->subject), prof);
+	nd_rules_setf(f->summary, sizeof(f->summary),
+	              "AppArmor profile %s denied %" PRIu64 " operation%s outside every share: %s "
+	              "(%s; pid %s)",
+	              prof, g->count, g->count == 1 ? "" : "s", g->paths ? g->paths : "",
+	              g->operations ? g->operations : "", g->pids ? g->pids : "?");
+	nd_rules_setf(f->advice, sizeof(f->advice),
+	              "If %s needs this access, add the rule%s to %s and load it with `%s`:", prof,
+	              g->n_denials == 1 ? "" : "s", g->fix.local_file, g->fix.reload);
+	outside_rules(aa, g, prof, f);
+	nd_rules_cat(f->advice, sizeof(f->advice),
+	             ". If it does not, the denial is noise only: a `deny` rule for it in the same "
+	             "file silences it.");
+	snprintf(f->title, sizeof(f->title),
+	         "AppArmor profile %s denied %" PRIu64 " access%s outside every share", prof,
+	         g->count, g->count == 1 ? "" : "es");
+	snprintf(f->fix, sizeof(f->fix),
+	         "if %.60s needs it, add the rules below to %.120s and run `%.120s`; if not, "
+	         "nothing (a `deny` rule silences it)",
+	         prof, g->fix.local_file, g->fix.reload);
+}
+
 static void group_finding(const struct nd_apparmor_report *aa, const struct nd_aa_group *g,
                           struct nd_findings *out)
 {
@@ -57,67 +125,10 @@ static void group_finding(const struct nd_apparmor_report *aa, const struct nd_a
 	f->first_ts = g->first_ts;
 	f->last_ts = g->last_ts;
 	const char *prof = g->profile ? g->profile : "?";
-	if (in_share) {
-		const struct nd_smbconf_share *s = &aa->conf->shares[g->share];
-		share_subject(s, f->subject, sizeof(f->subject));
-		nd_rules_setf(
-		        f->summary, sizeof(f->summary),
-		        "AppArmor profile %s denied %" PRIu64 " access%s under share [%s] (%s): %s "
-		        "(%s; requested %s, denied %s; pid %s)",
-		        prof, g->count, g->count == 1 ? "" : "es", f->subject,
-		        s->pattern ? s->glob : nd_smbconf_share_dir(s), g->paths ? g->paths : "",
-		        g->operations ? g->operations : "", g->requested ? g->requested : "-",
-		        g->denied ? g->denied : "-", g->pids ? g->pids : "?");
-		nd_rules_setf(f->advice, sizeof(f->advice),
-		              "The rule lets profile %s use the share; loading the local override "
-		              "keeps it "
-		              "across package updates.%s",
-		              prof, origin_note(s));
-	} else {
-		nd_str_copy(f->subject, sizeof(f->subject), prof);
-		nd_rules_setf(f->summary, sizeof(f->summary),
-		              "AppArmor profile %s denied %" PRIu64
-		              " operation%s outside every share: %s "
-		              "(%s; pid %s)",
-		              prof, g->count, g->count == 1 ? "" : "s", g->paths ? g->paths : "",
-		              g->operations ? g->operations : "", g->pids ? g->pids : "?");
-		nd_rules_setf(
-		        f->advice, sizeof(f->advice),
-		        "If %s needs this access, add the rule%s to %s and load it with `%s`:",
-		        prof, g->n_denials == 1 ? "" : "s", g->fix.local_file, g->fix.reload);
-		size_t shown = 0;
-		for (size_t i = 0; i < aa->n_denials && shown < 4; i++) {
-			const struct nd_aa_denial *d = &aa->denials[i];
-			if (d->share != -1 || !d->rule ||
-			    strcmp(d->profile ? d->profile : "", prof))
-				continue;
-			nd_rules_cat(f->advice, sizeof(f->advice), " `%s`", d->rule);
-			shown++;
-		}
-		if (g->n_denials > shown)
-			nd_rules_cat(f->advice, sizeof(f->advice), " (and %zu more)",
-			             g->n_denials - shown);
-		nd_rules_cat(f->advice, sizeof(f->advice),
-		             ". If it does not, the denial is noise only: a `deny` rule for it in "
-		             "the same "
-		             "file silences it.");
-	}
-	if (in_share) {
-		snprintf(f->title, sizeof(f->title), "AppArmor profile %.60s blocks share [%.90s]",
-		         prof, f->subject);
-		snprintf(f->fix, sizeof(f->fix), "add `%.250s` to %.120s, then `%.120s`",
-		         g->fix.rule, g->fix.local_file, g->fix.reload);
-		nd_str_copy(f->scope.share, sizeof(f->scope.share), f->subject);
-	} else {
-		snprintf(f->title, sizeof(f->title),
-		         "AppArmor profile %s denied %" PRIu64 " access%s outside every share",
-		         prof, g->count, g->count == 1 ? "" : "es");
-		snprintf(f->fix, sizeof(f->fix),
-		         "if %.60s needs it, add the rules below to %.120s and run `%.120s`; if "
-		         "not, "
-		         "nothing (a `deny` rule silences it)",
-		         prof, g->fix.local_file, g->fix.reload);
-	}
+	if (in_share)
+		group_share_text(aa, g, prof, f);
+	else
+		group_outside_text(aa, g, prof, f);
 	f->impact.failed_ops = g->count;
 	nd_finding_evidence(f, "denials", g->count);
 	nd_finding_evidence(f, "distinct_denials", g->n_denials);
