@@ -11,7 +11,8 @@
 /* Appends to the terminated string in buf; nothing when buf is already full. */
 void nd_rules_cat(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* snprintf into a fixed field: cut when too long, by design. */
+/* snprintf into a fixed field: cut when too long, by design (so GCC's
+ * -Wformat-truncation has nothing to flag where a cut is wanted). */
 void nd_rules_setf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Appends item to the comma list in buf: "item" first, then ", item". */
