@@ -233,80 +233,114 @@ static void rule_requested_not_active(const struct nd_offload_iface *ifs, size_t
 	nd_finding_evidence(f, "mtu_bytes", ifc->mtu);
 }
 
+/* A bridge's ports (those found in the set) and their MTUs. */
+struct bridge_mtu {
+	uint32_t lo, hi;         /* the smallest and the largest port MTU */
+	uint32_t target;         /* the one MTU to give them all */
+	unsigned known, smaller; /* ports found; of them, below the bridge's MTU */
+	char list[512];          /* "p1 9000, p2 1500" */
+	char small[256];         /* the ports below the bridge's MTU */
+	char cmds[384];          /* "`ip link set dev p1 mtu 1500`, ..." */
+};
+
+static void bridge_mtu_scan(const struct nd_offload_iface *ifs, size_t n,
+                            const struct nd_offload_iface *br, struct bridge_mtu *m)
+{
+	for (size_t p = 0; p < br->n_ports; p++) {
+		const struct nd_offload_iface *port = find_ifindex(ifs, n, br->ports[p].ifindex);
+		if (!port)
+			continue;
+		m->known++;
+		m->lo = ND_MIN(m->lo, port->mtu);
+		m->hi = ND_MAX(m->hi, port->mtu);
+		char item[64];
+		snprintf(item, sizeof(item), "%s %u", port->name, port->mtu);
+		nd_rules_list_add(m->list, sizeof(m->list), item);
+		if (port->mtu < br->mtu) {
+			m->smaller++;
+			nd_rules_list_add(m->small, sizeof(m->small), port->name);
+		}
+	}
+}
+
+/* One MTU for all: the bridge's when ports are below it, else the smallest;
+ * a command for each port that has another. */
+static void bridge_mtu_cmds(const struct nd_offload_iface *ifs, size_t n,
+                            const struct nd_offload_iface *br, struct bridge_mtu *m)
+{
+	m->target = m->smaller ? br->mtu : m->lo;
+	for (size_t p = 0; p < br->n_ports; p++) {
+		const struct nd_offload_iface *port = find_ifindex(ifs, n, br->ports[p].ifindex);
+		if (port && port->mtu != m->target) {
+			char c[96];
+			snprintf(c, sizeof(c), "`ip link set dev %s mtu %u`", port->name,
+			         m->target);
+			nd_rules_list_add(m->cmds, sizeof(m->cmds), c);
+		}
+	}
+}
+
+/* Ports below the bridge's MTU drop what it accepts (error); ports that
+ * only differ among themselves drop what the bigger ones send (warning). */
+static void bridge_mtu_summary(const struct nd_offload_iface *br, const struct bridge_mtu *m,
+                               struct nd_finding *f)
+{
+	if (m->smaller)
+		nd_rules_setf(
+		        f->summary, sizeof(f->summary),
+		        "Bridge %s has MTU %u but its port%s %s %s smaller (ports: %s): frames "
+		        "the bridge accepts at its MTU are dropped on %s without an ICMP error",
+		        br->name, br->mtu, m->smaller > 1 ? "s" : "", m->small,
+		        m->smaller > 1 ? "are" : "is", m->list, m->small);
+	else
+		nd_rules_setf(f->summary, sizeof(f->summary),
+		              "The ports of bridge %s (MTU %u) have different MTUs (%s): frames "
+		              "larger than %u sent by a device on the bigger-MTU ports are dropped "
+		              "silently where they leave through a smaller one",
+		              br->name, br->mtu, m->list, m->lo);
+}
+
+static void bridge_mtu_text(const struct nd_offload_iface *br, const struct bridge_mtu *m,
+                            struct nd_finding *f)
+{
+	bridge_mtu_summary(br, m, f);
+	snprintf(f->advice, sizeof(f->advice),
+	         "Give the bridge and every port one MTU: %s%s(or raise all of them and the "
+	         "whole path to the larger MTU if it supports jumbo frames). Guests on the "
+	         "bridge must use it too: in a Linux guest `ip link set dev IFACE mtu %u`; in "
+	         "a Windows guest `Set-NetIPInterface -InterfaceAlias \"Ethernet\" "
+	         "-NlMtuBytes %u` (and the adapter's Jumbo Packet property to match).",
+	         m->cmds, m->cmds[0] ? " " : "", m->target, m->target);
+	snprintf(f->title, sizeof(f->title), "bridge %s: port MTUs differ (%u to %u bytes)",
+	         br->name, m->lo, m->hi);
+	/* The fix is the first command, without its backquotes. */
+	const char *b = strchr(m->cmds, '`'), *e = b ? strchr(b + 1, '`') : NULL;
+	if (b && e)
+		snprintf(f->fix, sizeof(f->fix), "%.*s", (int)(e - b - 1), b + 1);
+}
+
 static void rule_bridge_mtu(const struct nd_offload_iface *ifs, size_t n,
                             const struct nd_offload_iface *br, struct nd_findings *out)
 {
 	if (!nd_offload_is_bridge(br))
 		return;
-	uint32_t lo = UINT32_MAX, hi = 0;
-	unsigned known = 0, smaller = 0;
-	char list[512] = "", small[256] = "", cmds[384] = "";
-	for (size_t p = 0; p < br->n_ports; p++) {
-		const struct nd_offload_iface *port = find_ifindex(ifs, n, br->ports[p].ifindex);
-		if (!port)
-			continue;
-		known++;
-		lo = ND_MIN(lo, port->mtu);
-		hi = ND_MAX(hi, port->mtu);
-		char item[64];
-		snprintf(item, sizeof(item), "%s %u", port->name, port->mtu);
-		nd_rules_list_add(list, sizeof(list), item);
-		if (port->mtu < br->mtu) {
-			smaller++;
-			nd_rules_list_add(small, sizeof(small), port->name);
-		}
-	}
-	if (!known || (lo == hi && !smaller))
+	struct bridge_mtu m = {.lo = UINT32_MAX};
+	bridge_mtu_scan(ifs, n, br, &m);
+	if (!m.known || (m.lo == m.hi && !m.smaller))
 		return;
-	/* One MTU for all: the bridge's when ports are below it, else the smallest. */
-	uint32_t target = smaller ? br->mtu : lo;
-	for (size_t p = 0; p < br->n_ports; p++) {
-		const struct nd_offload_iface *port = find_ifindex(ifs, n, br->ports[p].ifindex);
-		if (port && port->mtu != target) {
-			char c[96];
-			snprintf(c, sizeof(c), "`ip link set dev %s mtu %u`", port->name, target);
-			nd_rules_list_add(cmds, sizeof(cmds), c);
-		}
-	}
+	bridge_mtu_cmds(ifs, n, br, &m);
 	struct nd_finding *f = nd_findings_add(out, ND_F_OFFLOAD_BRIDGE_MTU);
 	if (!f)
 		return;
-	f->severity = smaller ? ND_SEV_ERROR : ND_SEV_WARNING;
+	f->severity = m.smaller ? ND_SEV_ERROR : ND_SEV_WARNING;
 	nd_str_copy(f->subject, sizeof(f->subject), br->name);
-	if (smaller)
-		snprintf(
-		        f->summary, sizeof(f->summary),
-		        "Bridge %s has MTU %u but its port%s %s %s smaller (ports: %s): frames the "
-		        "bridge accepts at its MTU are dropped on %s without an ICMP error",
-		        br->name, br->mtu, smaller > 1 ? "s" : "", small,
-		        smaller > 1 ? "are" : "is", list, small);
-	else
-		snprintf(f->summary, sizeof(f->summary),
-		         "The ports of bridge %s (MTU %u) have different MTUs (%s): frames larger "
-		         "than %u sent by a device on the bigger-MTU ports are dropped silently "
-		         "where they leave through a smaller one",
-		         br->name, br->mtu, list, lo);
-	snprintf(f->advice, sizeof(f->advice),
-	         "Give the bridge and every port one MTU: %s%s(or raise all of them and the "
-	         "whole path to the larger MTU if it supports jumbo frames). Guests on the bridge "
-	         "must use it too: in a Linux guest `ip link set dev IFACE mtu %u`; in a Windows "
-	         "guest `Set-NetIPInterface -InterfaceAlias \"Ethernet\" -NlMtuBytes %u` (and the "
-	         "adapter's Jumbo Packet property to match).",
-	         cmds, cmds[0] ? " " : "", target, target);
-	snprintf(f->title, sizeof(f->title), "bridge %s: port MTUs differ (%u to %u bytes)",
-	         br->name, lo, hi);
-	if (cmds[0]) {
-		/* the first command, without its backquotes */
-		const char *b = strchr(cmds, '`'), *e = b ? strchr(b + 1, '`') : NULL;
-		if (b && e)
-			snprintf(f->fix, sizeof(f->fix), "%.*s", (int)(e - b - 1), b + 1);
-	}
+	bridge_mtu_text(br, &m, f);
 	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), br->name);
 	nd_finding_evidence(f, "bridge_mtu_bytes", br->mtu);
-	nd_finding_evidence(f, "min_port_mtu_bytes", lo);
-	nd_finding_evidence(f, "max_port_mtu_bytes", hi);
-	nd_finding_evidence(f, "ports", known);
-	nd_finding_evidence(f, "ports_below_bridge_mtu", smaller);
+	nd_finding_evidence(f, "min_port_mtu_bytes", m.lo);
+	nd_finding_evidence(f, "max_port_mtu_bytes", m.hi);
+	nd_finding_evidence(f, "ports", m.known);
+	nd_finding_evidence(f, "ports_below_bridge_mtu", m.smaller);
 }
 
 static void rule_lro_forwarding(const struct nd_offload_iface *ifc, struct nd_findings *out)
@@ -363,6 +397,43 @@ void nd_rules_offload(const struct nd_offload_iface *ifs, size_t n, struct nd_fi
 		rule_bridge_mtu(ifs, n, &ifs[i], out);
 }
 
+/* The segmentation features c found on, as a comma list into on. */
+static void tso_features_on(const struct nd_offload_tso_check *c, char *on, size_t n)
+{
+	if (c->tso)
+		nd_rules_list_add(on, n, "tx-tcp-segmentation");
+	if (c->tso6)
+		nd_rules_list_add(on, n, "tx-tcp6-segmentation");
+	if (c->gso)
+		nd_rules_list_add(on, n, "tx-generic-segmentation");
+}
+
+/* on: the features that are on (tso_features_on). */
+static void tso_loss_text(const struct nd_offload_iface *ifc, const struct nd_offload_tso_check *c,
+                          const char *on, struct nd_finding *f)
+{
+	snprintf(f->summary, sizeof(f->summary),
+	         "%s sends with segmentation offload on (%s) and the capture on this host shows "
+	         "its oversized TCP segments being lost and retransmitted: a device on the path "
+	         "(bridge, tunnel, NIC, hypervisor switch) drops the super-segments",
+	         ifc->name, on);
+	snprintf(f->advice, sizeof(f->advice),
+	         "Turn segmentation offload off on the sender: `%s`%s, then check that transfers "
+	         "recover (the TCP finding goes away). Where the sender is a Windows guest, in the "
+	         "guest: " WINDOWS_LSO ". Then fix the device that drops them (`ethtool -k` on the "
+	         "bridge and its ports: look for 'off [requested on]'; `ip -d link`: every bridge "
+	         "port the same MTU).",
+	         c->command,
+	         c->fixed ? " (part of it is fixed on for this driver; turning the rest off and "
+	                    "lowering gso_max_size with `ip link set dev IFACE gso_max_size 1500` "
+	                    "limits it)"
+	                  : "");
+	snprintf(f->title, sizeof(f->title),
+	         "%s sends with segmentation offload on and its large segments are lost",
+	         ifc->name);
+	nd_str_copy(f->fix, sizeof(f->fix), c->command);
+}
+
 bool nd_rules_offload_tso_loss(const struct nd_offload_iface *ifc, bool capture_oversized_loss,
                                struct nd_findings *out)
 {
@@ -374,34 +445,8 @@ bool nd_rules_offload_tso_loss(const struct nd_offload_iface *ifc, bool capture_
 		return true;
 	nd_str_copy(f->subject, sizeof(f->subject), ifc->name);
 	char on[96] = "";
-	if (c.tso)
-		nd_rules_list_add(on, sizeof(on), "tx-tcp-segmentation");
-	if (c.tso6)
-		nd_rules_list_add(on, sizeof(on), "tx-tcp6-segmentation");
-	if (c.gso)
-		nd_rules_list_add(on, sizeof(on), "tx-generic-segmentation");
-	snprintf(
-	        f->summary, sizeof(f->summary),
-	        "%s sends with segmentation offload on (%s) and the capture on this host shows its "
-	        "oversized TCP segments being lost and retransmitted: a device on the path "
-	        "(bridge, "
-	        "tunnel, NIC, hypervisor switch) drops the super-segments",
-	        ifc->name, on);
-	snprintf(f->advice, sizeof(f->advice),
-	         "Turn segmentation offload off on the sender: `%s`%s, then check that transfers "
-	         "recover (the TCP finding goes away). Where the sender is a Windows guest, in the "
-	         "guest: " WINDOWS_LSO ". Then fix the device that drops them (`ethtool -k` on the "
-	         "bridge and its ports: look for 'off [requested on]'; `ip -d link`: every bridge "
-	         "port the same MTU).",
-	         c.command,
-	         c.fixed ? " (part of it is fixed on for this driver; turning the rest off and "
-	                   "lowering gso_max_size with `ip link set dev IFACE gso_max_size 1500` "
-	                   "limits it)"
-	                 : "");
-	snprintf(f->title, sizeof(f->title),
-	         "%s sends with segmentation offload on and its large segments are lost",
-	         ifc->name);
-	nd_str_copy(f->fix, sizeof(f->fix), c.command);
+	tso_features_on(&c, on, sizeof(on));
+	tso_loss_text(ifc, &c, on, f);
 	nd_str_copy(f->scope.iface, sizeof(f->scope.iface), ifc->name);
 	nd_finding_evidence_str(f, "features_on", "%s", on);
 	nd_finding_evidence_bool(f, "fixed", c.fixed);
