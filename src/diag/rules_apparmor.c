@@ -190,14 +190,10 @@ static bool new_event(struct join *j, size_t k)
 	for (size_t i = 0; i < j->n_evs; i++)
 		if (j->evs[i] == k)
 			return false;
-	if (j->n_evs == j->cap_evs) {
-		size_t cap = j->cap_evs ? j->cap_evs * 2 : 16;
-		size_t *n = realloc(j->evs, cap * sizeof(*n));
-		if (!n)
-			return true;
-		j->evs = n;
-		j->cap_evs = cap;
-	}
+	size_t *evs = nd_array_grow(j->evs, &j->cap_evs, j->n_evs, sizeof(*evs), 16);
+	if (!evs)
+		return true;
+	j->evs = evs;
 	j->evs[j->n_evs++] = k;
 	return true;
 }
@@ -267,13 +263,10 @@ static struct join *join_get(struct join_set *set, long si, const struct nd_aa_d
 	struct join *j = find_join(set->v, set->n, si, d->profile);
 	if (j)
 		return j;
-	if (set->n == set->cap) {
-		struct join *nj = realloc(set->v, set->cap * 2 * sizeof(*nj));
-		if (!nj)
-			return NULL;
-		set->v = nj;
-		set->cap *= 2;
-	}
+	struct join *v = nd_array_grow(set->v, &set->cap, set->n, sizeof(*v), 16);
+	if (!v)
+		return NULL;
+	set->v = v;
 	j = &set->v[set->n++];
 	memset(j, 0, sizeof(*j));
 	j->share = si;
@@ -466,9 +459,7 @@ static size_t join_impl(const struct nd_apparmor_report *aa, const struct nd_smb
 	const struct nd_smb_results *res = nd_smb_get_results(smb);
 	if (!res || !res->n_errors)
 		return 0;
-	struct join_set set = {.v = calloc(16, sizeof(struct join)), .cap = 16};
-	if (!set.v)
-		return 0;
+	struct join_set set = {0};
 	join_collect_events(aa, res, window, &set);
 	size_t added = 0;
 	for (; added < set.n && join_finding(aa, &set.v[added], out); added++)
