@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Private to diag/: the text helpers the rules share to fill a finding's
- * fixed-size fields. Every one writes within n bytes (n > 0) and leaves the
- * buffer terminated: a finding's text is cut where it is too long, never
- * overrun. */
+ * fixed-size fields. Those that write to buf write within its n bytes (n > 0)
+ * and leave it terminated: a finding's text is cut where it is too long,
+ * never overrun. */
 #ifndef ND_DIAG_RULES_TEXT_H
 #define ND_DIAG_RULES_TEXT_H
 
