@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "diag/rules_smb.h"
+#include "diag/rules_text.h"
 
 #define MAX_GROUPS   64 /* error groups per capture; more are counted */
 #define MAX_EXAMPLES 3
@@ -172,12 +173,6 @@ static bool is_denied(const struct nd_smb_error *e)
 	       e->cmd != ND_SMB_SESSION_SETUP;
 }
 
-static const char *share_name(const char *unc)
-{
-	const char *s = strrchr(unc, '\\');
-	return s ? s + 1 : unc;
-}
-
 static void denied_advice(struct nd_finding *f, const struct err_group *g, bool joined)
 {
 	const struct nd_smb_error *e = g->first;
@@ -193,7 +188,7 @@ static void denied_advice(struct nd_finding *f, const struct err_group *g, bool 
 		         "check who may use [%s]: `testparm -s --section-name=%s` (valid users, "
 		         "invalid "
 		         "users, read list, hosts allow)",
-		         share_name(e->share), share_name(e->share));
+		         nd_rules_share_name(e->share), nd_rules_share_name(e->share));
 		snprintf(f->advice, sizeof(f->advice),
 		         "The server refused the share itself for this account, before any file: "
 		         "the "
