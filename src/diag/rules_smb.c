@@ -698,20 +698,29 @@ static uint64_t sessions_server_required(const struct nd_smb_results *r, uint64_
 	return n;
 }
 
+/* Who asked for encryption decides how to measure without it: the session
+ * flag ENCRYPT_DATA is the server's [global] `server smb encrypt` (desired
+ * or required: capable clients then encrypt everything); without it the
+ * client asked, or a share's `smb encrypt` (visible only in the encrypted
+ * TREE_CONNECT response). */
 static void encrypted_fix(struct nd_finding *f, uint64_t server, uint64_t known)
 {
 	if (known && server == known)
 		snprintf(f->fix, sizeof(f->fix),
-		         "the server requires encryption (`server smb encrypt = required` or a "
-		         "share's "
-		         "`smb encrypt = required`): measure on a test share with `smb encrypt = "
-		         "desired`, or decrypt the capture in Wireshark with the session keys");
+		         "the server asks every session to encrypt (`server smb encrypt = desired` "
+		         "or "
+		         "`required` in [global]): to measure latency, reproduce against a test "
+		         "server "
+		         "with `server smb encrypt = if_required` (the default), or decrypt the "
+		         "capture in Wireshark with the session keys");
 	else if (known && !server)
-		snprintf(f->fix, sizeof(f->fix),
-		         "the client asked for encryption, or the share requires it (`smb encrypt` "
-		         "of "
-		         "the share): reproduce from a client that does not request it (smbclient "
-		         "without --client-protection=encrypt), or decrypt in Wireshark");
+		snprintf(
+		        f->fix, sizeof(f->fix),
+		        "the client asked for encryption, or the share's `smb encrypt` requires "
+		        "it: "
+		        "reproduce from a client that does not ask (smbclient without "
+		        "--client-protection=encrypt) on a share without `smb encrypt = required`, "
+		        "or decrypt the capture in Wireshark");
 	else
 		snprintf(
 		        f->fix, sizeof(f->fix),
