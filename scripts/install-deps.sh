@@ -5,7 +5,7 @@ set -eu
 packages=(
 	# build
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-	libpcap-dev libjson-c-dev libcmocka-dev
+	libpcap-dev libjson-c-dev libcmocka-dev zlib1g-dev liblzma-dev
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libapparmor-dev libsystemd-dev
 	# reference decoder and lab tools used by the tests
 	tshark tcpdump samba smbclient iproute2 ethtool nftables

@@ -6,10 +6,12 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "capture/decompress.h"
 #include "capture/pcapng_stats.h"
 
 struct nd_capture_reader {
@@ -17,6 +19,7 @@ struct nd_capture_reader {
 	struct nd_capture_summary *summary;
 	size_t index; /* entry in summary->files */
 	uint64_t size;
+	struct nd_dstream *ds; /* a compressed file's decompressor, for progress */
 	bool done;
 	bool live;
 	/* Ring pressure of a live capture (see ring_pressure_sample). */
@@ -66,21 +69,44 @@ static bool is_pcapng(pcap_t *p)
 	return pcap_major_version(p) == 1;
 }
 
+/* libpcap on path, or on the decompressed stream of a gzip or xz file;
+ * NULL with libpcap's (or the decompressor's) message in errbuf. */
+static pcap_t *open_offline(const char *path, struct nd_dstream **ds, char *errbuf)
+{
+	enum nd_compression kind = strcmp(path, "-") ? nd_decompress_kind(path) : ND_COMPRESS_NONE;
+	if (kind == ND_COMPRESS_NONE)
+		return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO,
+		                                               errbuf);
+	FILE *fp = nd_decompress_open(path, kind, ds, errbuf, PCAP_ERRBUF_SIZE);
+	if (!fp)
+		return NULL;
+	pcap_t *p =
+	        pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p)
+		fclose(fp); /* libpcap closes it only once it has taken it */
+	return p;
+}
+
+static void open_failed(struct nd_capture_file_info *info, const char *path, const char *errbuf)
+{
+	/* libpcap prefixes some messages with the path; callers add it. */
+	size_t pl = strlen(path);
+	const char *msg = errbuf[0] ? errbuf : "cannot open";
+	if (!strncmp(msg, path, pl) && !strncmp(msg + pl, ": ", 2))
+		msg += pl + 2;
+	set_error(info, ND_CAPTURE_OPEN_FAILED, msg);
+}
+
 struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summary, const char *path)
 {
 	struct nd_capture_file_info *info = summary_append(summary, path);
 	if (!info)
 		return NULL;
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p =
-	        pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	struct nd_dstream *ds = NULL;
+	pcap_t *p = open_offline(path, &ds, errbuf);
 	if (!p) {
-		/* libpcap prefixes some messages with the path; callers add it. */
-		size_t pl = strlen(path);
-		const char *msg = errbuf[0] ? errbuf : "cannot open";
-		if (!strncmp(msg, path, pl) && !strncmp(msg + pl, ": ", 2))
-			msg += pl + 2;
-		set_error(info, ND_CAPTURE_OPEN_FAILED, msg);
+		open_failed(info, path, errbuf);
 		return NULL;
 	}
 	struct nd_capture_reader *r = calloc(1, sizeof(*r));
@@ -90,6 +116,7 @@ struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summar
 		return NULL;
 	}
 	r->pcap = p;
+	r->ds = ds;
 	r->summary = summary;
 	r->index = (size_t)(info - summary->files);
 	info->pcapng = is_pcapng(p);
@@ -98,8 +125,7 @@ struct nd_capture_reader *nd_capture_open_file(struct nd_capture_summary *summar
 	const char *name = pcap_datalink_val_to_name(info->linktype);
 	snprintf(info->linktype_name, sizeof(info->linktype_name), "%s", name ? name : "unknown");
 	struct stat st;
-	FILE *fp = pcap_file(p);
-	if (fp && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		r->size = (uint64_t)st.st_size;
 	return r;
 }
@@ -156,8 +182,10 @@ int nd_capture_next(struct nd_capture_reader *r, struct nd_packet *pkt)
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
 	char msg[PCAP_ERRBUF_SIZE + 64];
+	/* A decompressor's failure reaches libpcap as a read error (EIO). */
 	snprintf(msg, sizeof(msg), "damaged capture after packet %llu: %s",
-	         (unsigned long long)info->packets, pcap_geterr(r->pcap));
+	         (unsigned long long)info->packets,
+	         r->ds ? "the compressed data ends early or is corrupt" : pcap_geterr(r->pcap));
 	set_error(info, ND_CAPTURE_DAMAGED, msg);
 	return -1;
 }
@@ -171,6 +199,11 @@ void nd_capture_reject(struct nd_capture_reader *r, enum nd_capture_status statu
 
 void nd_capture_progress(const struct nd_capture_reader *r, uint64_t *pos, uint64_t *size)
 {
+	if (r->ds) { /* the compressed file's position: its size is the total */
+		*pos = nd_decompress_consumed(r->ds);
+		*size = r->size;
+		return;
+	}
 	FILE *fp = pcap_file(r->pcap);
 	long off = fp ? ftell(fp) : -1;
 	if (off < 0) {

@@ -3,6 +3,7 @@
  * for them, so the drop counters a capture tool recorded are invisible
  * through it. This walks block headers only (seeking over packet data) and
  * reads the ISB options; packets themselves are still read by libpcap. */
+#include "capture/decompress.h"
 #include "capture/pcapng_stats.h"
 
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct iface_counters {
 
 struct walk {
 	FILE *fp;
+	bool stream; /* a decompressed stream: no seeking, skip by reading */
 	bool swap;
 	uint32_t n_ifaces; /* in the current section */
 	uint32_t base;     /* interface index offset of the section */
@@ -79,11 +81,19 @@ static void isb_options(struct walk *w, const uint8_t *o, uint32_t len, struct i
 	}
 }
 
+/* Moves n bytes forward. */
+static int skip(struct walk *w, uint64_t n)
+{
+	if (w->stream)
+		return nd_decompress_skip(w->fp, n);
+	return fseek(w->fp, (long)n, SEEK_CUR);
+}
+
 static int read_isb(struct walk *w, uint32_t body_len)
 {
 	static uint8_t body[MAX_ISB_BODY];
 	if (body_len < 12 || body_len > sizeof(body))
-		return fseek(w->fp, body_len, SEEK_CUR);
+		return skip(w, body_len);
 	if (fread(body, 1, body_len, w->fp) != body_len)
 		return -1;
 	uint32_t ifid = rd32(w, body) + w->base;
@@ -110,7 +120,7 @@ static int walk_blocks(struct walk *w)
 			w->base += w->n_ifaces;
 			w->n_ifaces = 0;
 			uint32_t len = rd32(w, hdr + 4);
-			if (len < 28 || len % 4 || fseek(w->fp, len - 12, SEEK_CUR))
+			if (len < 28 || len % 4 || skip(w, len - 12))
 				return -1;
 			continue;
 		}
@@ -120,8 +130,8 @@ static int walk_blocks(struct walk *w)
 			return -1;
 		if (type == BT_IDB)
 			w->n_ifaces++;
-		int rc = type == BT_ISB ? read_isb(w, len - 12) : fseek(w->fp, len - 12, SEEK_CUR);
-		if (rc || fseek(w->fp, 4, SEEK_CUR))
+		int rc = type == BT_ISB ? read_isb(w, len - 12) : skip(w, len - 12);
+		if (rc || skip(w, 4))
 			return -1;
 	}
 	return 0;
@@ -132,7 +142,11 @@ int nd_pcapng_read_drops(const char *path, struct nd_pcapng_drops *drops)
 	static struct walk w;
 	memset(&w, 0, sizeof(w));
 	memset(drops, 0, sizeof(*drops));
-	w.fp = fopen(path, "rb");
+	enum nd_compression kind = nd_decompress_kind(path);
+	char err[128];
+	w.stream = kind != ND_COMPRESS_NONE;
+	w.fp = w.stream ? nd_decompress_open(path, kind, NULL, err, sizeof(err))
+	                : fopen(path, "rb");
 	if (!w.fp)
 		return -1;
 	int rc = walk_blocks(&w);

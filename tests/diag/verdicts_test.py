@@ -9,11 +9,9 @@ exit 0 with no finding at warning or above. A capture without an entry fails.
 usage: verdicts_test.py NETDIAG SOURCE_ROOT"""
 import glob
 import json
-import lzma
 import os
 import subprocess
 import sys
-import tempfile
 
 netdiag, root = sys.argv[1], sys.argv[2]
 corpus = os.path.normpath(os.path.join(root, "..", "shared", "corpus"))
@@ -57,15 +55,8 @@ def captures():
                 yield "corpus:" + os.path.relpath(p, corpus), p
 
 
-def analyze(p, tmp):
-    path = p
-    if p.endswith(".xz"):
-        path = os.path.join(tmp, os.path.basename(p)[:-3])
-        with lzma.open(p) as src, open(path, "wb") as dst:
-            dst.write(src.read())
-    out = subprocess.run([netdiag, "analyze", "--json", "-q", path], capture_output=True, text=True)
-    if path != p:
-        os.unlink(path)
+def analyze(p):
+    out = subprocess.run([netdiag, "analyze", "--json", "-q", p], capture_output=True, text=True)
     return out.returncode, json.loads(out.stdout)
 
 
@@ -79,32 +70,31 @@ def got_of(d):
 
 table = parse(os.path.join(root, "tests/diag/verdicts.txt"))
 passed = failed = 0
-with tempfile.TemporaryDirectory() as tmp:
-    for name, p in captures():
-        want = table.pop(name, None)
-        if want is None:
-            print("FAIL %s: no entry in tests/diag/verdicts.txt" % name)
-            failed += 1
-            continue
-        rc, d = analyze(p, tmp)
-        status, causes, symptoms = got_of(d)
-        problems = []
-        if status != want["status"]:
-            problems.append("status %s, want %s" % (status, want["status"]))
-        if causes != want["causes"]:
-            problems.append("causes %s, want %s" % (causes, want["causes"]))
-        if symptoms != sorted(want["symptoms"]):
-            problems.append("symptoms %s, want %s" % (symptoms, sorted(want["symptoms"])))
-        if "-healthy-" in name:
-            loud = [f["id"] for f in d["findings"] if f["severity"] != "info"]
-            if rc != 0 or loud:
-                problems.append("healthy capture: exit %d, warnings %s" % (rc, loud))
-        if problems:
-            failed += 1
-            print("FAIL %s: %s\n  headline: %s" % (name, "; ".join(problems), d["verdict"]["headline"]))
-        else:
-            passed += 1
-            print("ok %s: %s %s" % (name, status, causes))
+for name, p in captures():
+    want = table.pop(name, None)
+    if want is None:
+        print("FAIL %s: no entry in tests/diag/verdicts.txt" % name)
+        failed += 1
+        continue
+    rc, d = analyze(p)
+    status, causes, symptoms = got_of(d)
+    problems = []
+    if status != want["status"]:
+        problems.append("status %s, want %s" % (status, want["status"]))
+    if causes != want["causes"]:
+        problems.append("causes %s, want %s" % (causes, want["causes"]))
+    if symptoms != sorted(want["symptoms"]):
+        problems.append("symptoms %s, want %s" % (symptoms, sorted(want["symptoms"])))
+    if "-healthy-" in name:
+        loud = [f["id"] for f in d["findings"] if f["severity"] != "info"]
+        if rc != 0 or loud:
+            problems.append("healthy capture: exit %d, warnings %s" % (rc, loud))
+    if problems:
+        failed += 1
+        print("FAIL %s: %s\n  headline: %s" % (name, "; ".join(problems), d["verdict"]["headline"]))
+    else:
+        passed += 1
+        print("ok %s: %s %s" % (name, status, causes))
 for name in table:
     if not name.startswith("corpus:") or os.path.isdir(corpus):
         print("FAIL %s: listed in verdicts.txt but not found" % name)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <lzma.h>
 #include <limits.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "capture/capture.h"
 
@@ -1032,6 +1034,138 @@ static void test_pcapng_timestamp_beyond_2262(void **state)
 	nd_capture_summary_free(&s);
 }
 
+/* ---- compressed files (gzip, xz) -------------------------------------- */
+
+static void *slurp(const char *path, size_t *n)
+{
+	*n = (size_t)file_size(path);
+	void *b = malloc(*n + 1);
+	assert_non_null(b);
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(b, 1, *n, fp), *n);
+	fclose(fp);
+	return b;
+}
+
+/* gzip of in's bytes [from, to) appended to out as one gzip member. */
+static void gzip_member(const char *in, size_t from, size_t to, const char *out)
+{
+	size_t n;
+	uint8_t *b = slurp(in, &n);
+	assert_true(to <= n && from <= to);
+	gzFile gz = gzopen(out, "ab");
+	assert_non_null(gz);
+	assert_int_equal(gzwrite(gz, b + from, (unsigned)(to - from)), (int)(to - from));
+	assert_int_equal(gzclose(gz), Z_OK);
+	free(b);
+}
+
+/* xz of in, cut to keep of its bytes (0: whole). */
+static void xz_file(const char *in, const char *out, size_t keep)
+{
+	size_t n, pos = 0;
+	uint8_t *b = slurp(in, &n);
+	size_t cap = lzma_stream_buffer_bound(n);
+	uint8_t *x = malloc(cap);
+	assert_non_null(x);
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, b, n, x, &pos, cap),
+	                 LZMA_OK);
+	write_bytes(out, x, keep && keep < pos ? keep : pos);
+	free(x);
+	free(b);
+}
+
+static void test_gzip_capture(void **state)
+{
+	(void)state;
+	char plain[PATH_MAX], gz[PATH_MAX];
+	tmp_path(plain, sizeof(plain), "z.pcap");
+	tmp_path(gz, sizeof(gz), "z.pcap.gz");
+	write_pcap(plain, DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_MICRO, three_100, 3);
+	unlink(gz);
+	/* two gzip members, as `cat a.gz b.gz` makes: one stream to read */
+	gzip_member(plain, 0, 100, gz);
+	gzip_member(plain, 100, (size_t)file_size(plain), gz);
+	struct nd_capture_summary s = {0};
+	struct nd_capture_reader *r = nd_capture_open_file(&s, gz);
+	assert_non_null(r);
+	uint64_t n, pos, size;
+	assert_int_equal(read_all(r, 0, &n), 0);
+	assert_int_equal(n, 3);
+	nd_capture_progress(r, &pos, &size);
+	assert_int_equal(size, file_size(gz)); /* progress counts the compressed file */
+	assert_int_equal(pos, size);
+	nd_capture_close(r);
+	assert_int_equal(s.files[0].status, ND_CAPTURE_OK);
+	assert_int_equal(s.files[0].wire_bytes, 300);
+	nd_capture_summary_free(&s);
+}
+
+static void test_xz_pcapng_keeps_drop_counters(void **state)
+{
+	(void)state;
+	struct ng g = {0};
+	ng_shb(&g);
+	ng_idb(&g, DLT_EN10MB, 9);
+	ng_epb(&g, 0, 1000, 60, 60);
+	ng_isb(&g, 0, isb_std, ND_ARRAY_LEN(isb_std));
+	char plain[PATH_MAX], xz[PATH_MAX];
+	ng_write("drops.pcapng", &g, plain, sizeof(plain));
+	tmp_path(xz, sizeof(xz), "drops.pcapng.xz");
+	xz_file(plain, xz, 0);
+	struct nd_capture_summary s = {0};
+	uint64_t n;
+	int rc;
+	const struct nd_capture_file_info *fi = ng_read(xz, &s, &n, &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 1);
+	assert_true(fi->drops_known); /* the statistics block, read through xz */
+	assert_int_equal(fi->drops_kernel + fi->drops_if, 10);
+	assert_int_equal(fi->status, ND_CAPTURE_OK);
+	nd_capture_summary_free(&s);
+}
+
+static void test_xz_cut_is_damaged(void **state)
+{
+	(void)state;
+	char plain[PATH_MAX], xz[PATH_MAX];
+	tmp_path(plain, sizeof(plain), "cut.pcap");
+	tmp_path(xz, sizeof(xz), "cut.pcap.xz");
+	write_pcap(plain, DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_MICRO, three_100, 3);
+	xz_file(plain, xz, 80); /* the header and part of the packets */
+	struct nd_capture_summary s = {0};
+	struct nd_capture_reader *r = nd_capture_open_file(&s, xz);
+	uint64_t n = 0;
+	if (r) {
+		assert_int_equal(read_all(r, 0, &n), -1);
+		nd_capture_close(r);
+		assert_int_equal(s.files[0].status, ND_CAPTURE_DAMAGED);
+	} else {
+		assert_int_equal(s.files[0].status, ND_CAPTURE_OPEN_FAILED);
+	}
+	assert_true(n < 3);
+	assert_one_line(s.files[0].error);
+	nd_capture_summary_free(&s);
+}
+
+static void test_gzip_of_text_is_not_a_capture(void **state)
+{
+	(void)state;
+	char text[PATH_MAX], gz[PATH_MAX];
+	tmp_path(text, sizeof(text), "words.txt");
+	tmp_path(gz, sizeof(gz), "words.txt.gz");
+	static const char words[] = "This is a text file, compressed, not a packet capture.\n";
+	write_bytes(text, words, sizeof(words) - 1);
+	unlink(gz);
+	gzip_member(text, 0, sizeof(words) - 1, gz);
+	struct nd_capture_summary s = {0};
+	assert_null(nd_capture_open_file(&s, gz));
+	assert_int_equal(s.files[0].status, ND_CAPTURE_OPEN_FAILED);
+	assert_one_line(s.files[0].error);
+	nd_capture_summary_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1058,6 +1192,10 @@ int main(void)
 	        cmocka_unit_test(test_pcapng_no_drop_counters),
 	        cmocka_unit_test(test_pcapng_damaged_tail_keeps_drops),
 	        cmocka_unit_test(test_pcapng_timestamp_beyond_2262),
+	        cmocka_unit_test(test_gzip_capture),
+	        cmocka_unit_test(test_xz_pcapng_keeps_drop_counters),
+	        cmocka_unit_test(test_xz_cut_is_damaged),
+	        cmocka_unit_test(test_gzip_of_text_is_not_a_capture),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
